@@ -12,15 +12,17 @@ quantitative ``Target`` s (目标).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
-    JSON,
+    Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -47,10 +49,7 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {
-        dt.datetime: DateTime(timezone=True),
-        dict[str, Any]: JSON,
-    }
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: DateTime(timezone=True)}
 
 
 class Plan(Base):
@@ -67,6 +66,10 @@ class Plan(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     imported_by: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Reporting schedule (revision 0002): cadence "half_yearly" | "yearly", first and last year.
+    cadence: Mapped[str] = mapped_column(String(20), default="half_yearly")
+    start_year: Mapped[int] = mapped_column(Integer, default=lambda: dt.date.today().year)
+    horizon_year: Mapped[int] = mapped_column(Integer, default=2030)
 
     areas: Mapped[list[Area]] = relationship(
         back_populates="plan", order_by="Area.position", cascade="all, delete-orphan"
@@ -76,6 +79,12 @@ class Plan(Base):
     )
     warnings: Mapped[list[PlanWarning]] = relationship(
         back_populates="plan", order_by="PlanWarning.id", cascade="all, delete-orphan"
+    )
+    periods: Mapped[list[Period]] = relationship(
+        back_populates="plan",
+        order_by="(Period.year, Period.half)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
 
@@ -216,3 +225,151 @@ class AuditRecord(Base):
     field: Mapped[str | None] = mapped_column(String(60))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+
+
+# ============================================================================================
+# Progress reporting (revision 0002): periods, progress reports, evidence, instructions, users.
+# ============================================================================================
+
+CADENCE_HALF_YEARLY = "half_yearly"
+CADENCE_YEARLY = "yearly"
+
+# Workflow of a progress report: 草稿 → 已报送 → 已审核, or → 已退回 → (edited) 草稿.
+STATE_DRAFT = "draft"
+STATE_SUBMITTED = "submitted"
+STATE_APPROVED = "approved"
+STATE_RETURNED = "returned"
+
+
+class Period(Base):
+    """A reporting period of a plan (报告期): ``2025H1`` = 2025年上半年, ``2025H2`` = 2025年全年."""
+
+    __tablename__ = "periods"
+    __table_args__ = (UniqueConstraint("plan_id", "code", name="uq_periods_plan_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    half: Mapped[int] = mapped_column(Integer)  # 1 = 上半年, 2 = 全年 (the annual report)
+    name: Mapped[str] = mapped_column(String(40))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked_at: Mapped[dt.datetime | None] = mapped_column()
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="periods")
+
+
+class ProgressReport(Base):
+    """One unit's report on one task for one period (进展填报), with optimistic locking."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        UniqueConstraint(
+            "period_id", "task_id", "unit_id", name="uq_progress_reports_period_task_unit"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20), default=STATE_DRAFT)
+    status: Mapped[str | None] = mapped_column(String(20))
+    progress: Mapped[str] = mapped_column(Text, default="")  # 工作进展
+    results: Mapped[str] = mapped_column(Text, default="")  # 取得成效
+    problems: Mapped[str] = mapped_column(Text, default="")  # 存在问题
+    next_steps: Mapped[str] = mapped_column(Text, default="")  # 下步计划
+    percent: Mapped[float | None] = mapped_column(Float)
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_submitted_at: Mapped[dt.datetime | None] = mapped_column()
+    submitted_at: Mapped[dt.datetime | None] = mapped_column()
+    submitted_by: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column()
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+
+    # Every UPDATE checks and increments ``version`` (a concurrent writer gets no row).
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    task: Mapped[Task] = relationship()
+    unit: Mapped[Unit] = relationship()
+    period: Mapped[Period] = relationship()
+    actuals: Mapped[list[ReportActual]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", passive_deletes=True
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="report",
+        order_by="Evidence.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class ReportActual(Base):
+    """The actual value a report gives for one of its task's targets (目标完成值)."""
+
+    __tablename__ = "report_actuals"
+    __table_args__ = (
+        UniqueConstraint("report_id", "target_id", name="uq_report_actuals_report_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+
+    report: Mapped[ProgressReport] = relationship(back_populates="actuals")
+
+
+class Evidence(Base):
+    """A file attached to a report (佐证材料), stored in the database with its SHA-256."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("progress_reports.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(100))
+
+    report: Mapped[ProgressReport] = relationship(back_populates="evidence")
+
+
+class Instruction(Base):
+    """A remark the coordinator attaches to a task (批示 / 督办意见)."""
+
+    __tablename__ = "instructions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class User(Base):
+    """An account: role ``coordinator`` (协调员) or ``reporter`` (填报员, bound to one unit)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()

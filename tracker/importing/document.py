@@ -13,9 +13,10 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Place:
-    """A position in a source file, printed in Chinese: 第12行, 表2第5行, 工作表“分工”第7行."""
+    """A position in a source file, printed in Chinese: 第12行, 第3段, 表2第5行, 工作表“分工”第7行."""
 
     line: int | None = None
+    paragraph: int | None = None
     table: int | None = None
     row: int | None = None
     sheet: str | None = None
@@ -27,6 +28,8 @@ class Place:
             return f"表{self.table}第{self.row}行"
         if self.line is not None:
             return f"第{self.line}行"
+        if self.paragraph is not None:
+            return f"第{self.paragraph}段"
         return "文件"
 
 

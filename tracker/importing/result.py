@@ -61,6 +61,8 @@ class ParsedPlan:
     tasks: list[ParsedTask] = field(default_factory=list)
     warnings: list[ImportWarning] = field(default_factory=list)
     method: str = ""  # "table" or "annotations": how the breakdown was found
+    start_year: int = 0  # first year with reporting periods (the document's date)
+    horizon_year: int = 2030  # the plan's horizon (2030, or 2035 where it goes that far)
 
     @property
     def areas(self) -> list[tuple[str, str]]:
@@ -80,6 +82,8 @@ class ParsedPlan:
                 "format": self.source_format,
                 "sha256": self.content_hash,
                 "method": self.method,
+                "start_year": self.start_year,
+                "horizon_year": self.horizon_year,
                 "areas": [{"code": c, "title": t} for c, t in self.areas],
                 "task_count": len(self.tasks),
             },

@@ -1,0 +1,191 @@
+"""The importer on small inline documents: each way a document marks responsibility."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.errors import ImportFailed
+from tracker.importing.annotations import find_annotations, parse_annotation
+from tracker.importing.document import Place, SourceLine
+from tracker.importing.importer import parse_plan
+from tracker.importing.outline import chinese_number, parse_outline
+from tracker.importing.result import ParsedPlan
+
+
+def plan_from_text(tmp_path: Path, text: str, name: str = "plan.txt") -> ParsedPlan:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_plan(path)
+
+
+def lines(text: str) -> list[SourceLine]:
+    return [SourceLine(t, Place(line=i)) for i, t in enumerate(text.split("\n"), 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("一", 1), ("九", 9), ("十", 10), ("十一", 11), ("十二", 12), ("二十三", 23)],
+)
+def test_chinese_numbers(text: str, value: int) -> None:
+    assert chinese_number(text) == value
+
+
+def test_label_form_first_unit_leads() -> None:
+    ann = parse_annotation("责任单位：自治区发展改革委、科技厅、国网宁夏电力公司")
+    assert ann is not None
+    assert ann.leads == ["自治区发展改革委"]
+    assert ann.cooperating == ["科技厅", "国网宁夏电力公司"]
+
+
+def test_label_form_with_comma_and_duty_tail() -> None:
+    ann = parse_annotation("责任单位：市发改委、工信局，各县（市）区人民政府按照职责分工分别负责")
+    assert ann is not None
+    assert ann.leads == ["市发改委"]
+    assert ann.cooperating == ["工信局", "各县（市）区人民政府"]
+
+
+def test_several_leads_and_duty_tail() -> None:
+    ann = parse_annotation(
+        "市发展改革委、市经济和信息化局、市生态环境局牵头，市委编办、市司法局等按职责分工负责"
+    )
+    assert ann is not None
+    assert ann.leads == ["市发展改革委", "市经济和信息化局", "市生态环境局"]
+    assert ann.cooperating == ["市委编办", "市司法局"]
+
+
+def test_no_lead_marker_first_leads() -> None:
+    ann = parse_annotation("市住房城乡建设局、市自然资源局、市城管执法局等按职责分工负责")
+    assert ann is not None
+    assert ann.leads == ["市住房城乡建设局"]
+    assert ann.cooperating == ["市自然资源局", "市城管执法局"]
+
+
+def test_national_forms() -> None:
+    ann = parse_annotation("牵头单位：国家发展改革委 参加单位：工业和信息化部、生态环境部")
+    assert ann is not None
+    assert ann.leads == ["国家发展改革委"]
+    assert ann.cooperating == ["工业和信息化部", "生态环境部"]
+    ann = parse_annotation("负责单位：国家能源局、国家发展改革委")
+    assert ann is not None
+    assert ann.leads == ["国家能源局"]
+    assert ann.cooperating == ["国家发展改革委"]
+
+
+def test_blanket_note_inside_annotation() -> None:
+    ann = parse_annotation(
+        "市发展改革委牵头，市水利局等按职责分工负责。以下均须各县（区）、广元经济技术开发区负责，不再列出"
+    )
+    assert ann is not None
+    assert ann.leads == ["市发展改革委"]
+    assert ann.blanket == ["各县（区）", "广元经济技术开发区"]
+
+
+@pytest.mark.parametrize(
+    "inner", ["垃圾", "5G", "市、区", "技术", "含生物质能", "2022年版", "水源"]
+)
+def test_ordinary_parentheses_are_not_annotations(inner: str) -> None:
+    assert find_annotations(f"推进工作（{inner}）建设。") == []
+
+
+def test_unlabelled_unit_list_at_end_of_measure() -> None:
+    found = find_annotations(
+        "推动建材行业碳达峰。严格执行产能置换。（自治区工业和信息化厅、发展改革委、科技厅）"
+    )
+    assert len(found) == 1
+    assert found[0].leads == ["自治区工业和信息化厅"]
+
+
+def test_outline_joins_wrapped_lines_and_ignores_false_numbers() -> None:
+    root = parse_outline(
+        lines(
+            "（一）能源行动\n\n1.发展新能源。到2025年装机达到\n\n500万千瓦。（责任\n\n单位：市发改委、工信局）\n"
+            "2.推进氢能。示范应用。\n（市发改委牵头，市科技局等按职责分工负责）"
+        )
+    )
+    section = root.children[0]
+    assert section.marker == "（一）"
+    assert [c.marker for c in section.children] == ["1", "2"]
+    first = section.children[0]
+    assert "500万千瓦" in first.text  # "500万千瓦" did not start a new item
+    assert first.title == "发展新能源"
+
+
+def test_measures_with_annotation_split_and_alone_on_a_line(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "某市碳达峰实施方案\n\n二、重点任务\n\n（一）实施能源行动\n\n"
+        "1. 巩固水电。稳定运行水电站。（市发展改革委\n\n牵头，市水利局、国网某市供电公司等按职责分工负责。"
+        "以下均须各县（区）负责，不再列出）\n\n"
+        "2. 发展新能源。推进风电。\n\n（市发展改革委、市自然资源局牵头，市气象局等按职责分工负责）\n\n"
+        "三、对外合作\n\n（一）开展绿色贸易。扩大出口。（市商务局、市发展改革委等按职责分工负责）\n",
+    )
+    assert plan.method == "annotations"
+    assert [t.code for t in plan.tasks] == ["（一）1", "（一）2", "三（一）"]
+    first, second, third = plan.tasks
+    assert first.area_title == "实施能源行动"
+    assert first.lead_units == ["市发展改革委"]
+    assert "各县（区）" not in first.cooperating_units
+    assert second.lead_units == ["市发展改革委", "市自然资源局"]
+    assert second.cooperating_units[-1] == "各县（区）"  # blanket note applies to what follows
+    assert third.area_title == "对外合作"
+    assert third.lead_units == ["市商务局"]
+    assert "各县（区）" in third.cooperating_units
+
+
+def test_two_annotations_in_one_measure_make_two_tasks(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "（一）工业行动\n1.推动工业绿色发展\n构建绿色产业体系。加快优化结构。（责任单位：市工信局、发改委）\n"
+        "实施清洁生产。推进审核。（责任单位：市生态环境局、工信局）\n",
+    )
+    assert [t.code for t in plan.tasks] == ["（一）1-1", "（一）1-2"]
+    assert plan.tasks[0].title == "推动工业绿色发展"
+    assert plan.tasks[1].lead_units[0].endswith("生态环境局")
+
+
+def test_plan_without_annotations_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "pilot.txt"
+    path.write_text(
+        "试点建设方案\n一、总体要求\n（一）指导思想。坚持系统观念。\n", encoding="utf-8"
+    )
+    with pytest.raises(ImportFailed, match=r"pilot\.txt.*没有找到任务分工"):
+        parse_plan(path)
+
+
+TABLE = (
+    "某市碳达峰实施方案\n（一）能源行动\n1.推进清洁能源开发利用。内容。\n2.控制化石能源消费。内容。\n"
+    "（二）工业行动\n1.推动工业绿色低碳发展。内容。\n2.严控节能减排约束指标。内容。\n3.实施技术降碳。内容。\n"
+    "某市碳达峰实施方案任务分工\n"
+    "序号\t重点领域\t行动措施\t主要工作\t牵头单位\t配合单位\n"
+    "1\t一、能源行动\t推进清洁能源开发利用\t到2025年，清洁能源装机达到650万千瓦左右。\t市发改委\t市工信局、自然资源局\n"
+    "2\t\t控制化石能源消费\t坚持煤电节能降碳改造，落实煤炭消费压减工\t市发改委\t/\n"
+    "\n序号\t重点领域\t行动措施\t主要工作\t牵头单位\t配合单位\n"
+    "\t\t\t作，合理控制石油消费。\t\t\n"
+    "3\t\t推动工业绿色低碳发展\t构建绿色低碳产业体系。\t市工信局\t市发改委、科技局\n"
+    "\t\t\t实施重点行业清洁生产。\t市生态环境局\t市工信局\n"
+    "4\t\t严控节能减排约束指标\t严格控制高耗能行业新增产能。\t市工信局\t市发改委\n"
+    "5\t\t二、工业行动\t实施技术降碳\t实施重点耗能行业节能改造行动。\t市工信局\n"
+)
+
+
+def test_pdf_table_with_page_breaks_subrows_shift_and_middle_labels(tmp_path: Path) -> None:
+    plan = plan_from_text(tmp_path, TABLE)
+    assert plan.method == "table"
+    assert [t.code for t in plan.tasks] == ["1", "2", "3-1", "3-2", "4", "5"]
+    by_code = {t.code: t for t in plan.tasks}
+    # the continuation row after the repeated header is joined to measure 2
+    assert by_code["2"].content.endswith("落实煤炭消费压减工作，合理控制石油消费。")
+    assert by_code["2"].cooperating_units == []  # "/" means none
+    # the sub-row is its own task with its own lead, under the same measure
+    assert by_code["3-2"].title == "推动工业绿色低碳发展"
+    assert by_code["3-2"].lead_units[0].endswith("生态环境局")
+    # measure 3 sits above the label of its block but the body says it is industry
+    assert by_code["3-1"].area_title == "工业行动"
+    assert by_code["1"].area_title == "能源行动"
+    # row 5 is shifted one column to the right: repaired, with a warning
+    assert by_code["5"].title == "实施技术降碳"
+    assert by_code["5"].lead_units == ["市工业和信息化局"]
+    assert any("错位" in w.message for w in plan.warnings)
+    assert by_code["1"].targets and by_code["1"].targets[0].year == 2025

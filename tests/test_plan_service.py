@@ -1,0 +1,149 @@
+"""Storing an import: one transaction, no duplicates, units and aliases; and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SEED_001, SEED_002, SEED_004
+from sqlalchemy import func, select
+
+from tracker.cli import main
+from tracker.db import Database
+from tracker.errors import ImportFailed, NotFound
+from tracker.models import AuditRecord, Plan, Task, TaskUnit, Unit
+from tracker.services import plans
+from tracker.services.actor import SYSTEM, Actor
+
+
+def count(db: Database, model: type) -> int:
+    with db.reader() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_commit_stores_everything_once(db: Database) -> None:
+    parsed = plans.preview_import(db, SEED_004)
+    assert count(db, Task) == 0  # the preview writes nothing
+    result = plans.commit_import(db, parsed, SYSTEM)
+    assert result.created
+    assert count(db, Task) == 48
+    again = plans.commit_import(db, plans.preview_import(db, SEED_004), SYSTEM)
+    assert again == plans.CommitResult(result.plan_id, created=False)
+    assert count(db, Plan) == 1 and count(db, Task) == 48
+    with db.reader() as session:
+        audit = session.scalars(select(AuditRecord).where(AuditRecord.action == "import")).all()
+        assert len(audit) == 1 and audit[0].object_id == result.plan_id
+        # one record per real unit: 市发展改革委 leads many tasks but exists once
+        assert session.scalar(select(func.count()).where(Unit.name == "市发展改革委")) == 1
+
+
+def test_tasks_roundtrip_and_unit_filter(db: Database) -> None:
+    parsed = plans.preview_import(db, SEED_001)
+    plan_id = plans.commit_import(db, parsed, SYSTEM).plan_id
+    stored = plans.list_tasks(db, SYSTEM, plan_id=plan_id)
+    assert [t["code"] for t in stored] == [t.code for t in parsed.tasks]
+    assert [t["lead_units"] for t in stored] == [t.lead_units for t in parsed.tasks]
+    assert [t["cooperating_units"] for t in stored] == [t.cooperating_units for t in parsed.tasks]
+    led = plans.list_tasks(db, SYSTEM, unit="市市政管理局")
+    assert {t["code"] for t in led} >= {"13-1", "21"}
+    with pytest.raises(NotFound, match="没有名为“不存在的局”的单位"):
+        plans.list_tasks(db, SYSTEM, unit="不存在的局")
+
+
+def test_reporter_sees_only_own_unit_tasks(db: Database) -> None:
+    plans.commit_import(db, plans.preview_import(db, SEED_004), SYSTEM)
+    with db.reader() as session:
+        unit_id = session.scalars(select(Unit.id).where(Unit.name == "市林业局")).one()
+        expected = session.scalar(
+            select(func.count()).select_from(TaskUnit).where(TaskUnit.unit_id == unit_id)
+        )
+    reporter = Actor(name="林业局填报员", role="reporter", unit_id=unit_id)
+    seen = plans.list_tasks(db, reporter)
+    assert len(seen) == expected and expected >= 3
+    assert all("市林业局" in t["lead_units"] + t["cooperating_units"] for t in seen)
+
+
+def test_bad_file_writes_nothing(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed):
+        plans.preview_import(db, SEED_002)
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ImportFailed, match=r"broken\.docx"):
+        plans.preview_import(db, bad)
+    assert count(db, Plan) == 0 and count(db, Unit) == 0
+
+
+def test_reporter_may_not_import(db: Database) -> None:
+    parsed = plans.preview_import(db, SEED_004)
+    with pytest.raises(Exception, match="无权导入实施方案"):
+        plans.commit_import(db, parsed, Actor(name="填报员", role="reporter", unit_id=1))
+    assert count(db, Plan) == 0
+
+
+def test_alias_is_used_by_later_imports_and_merge(db: Database, tmp_path: Path) -> None:
+    plans.commit_import(db, plans.preview_import(db, SEED_004), SYSTEM)
+    plans.add_alias(db, SYSTEM, "市发改局", "市发展改革委")
+    doc = tmp_path / "small.txt"
+    doc.write_text(
+        "某市碳达峰实施方案\n（一）能源行动\n1.发展水电。内容。（市发改局牵头，市水务局等按职责分工负责）\n",
+        encoding="utf-8",
+    )
+    parsed = plans.preview_import(db, doc)
+    assert parsed.tasks[0].lead_units == ["市发展改革委"]
+    plans.commit_import(db, parsed, SYSTEM)
+    # 市水务局 and 市水利局 are the same office here: merge them
+    before = len(plans.list_tasks(db, SYSTEM, unit="市水利局"))
+    plans.merge_units(db, SYSTEM, "市水务局", "市水利局")
+    assert len(plans.list_tasks(db, SYSTEM, unit="市水利局")) == before + 1
+    assert len(plans.list_tasks(db, SYSTEM, unit="市水务局")) == before + 1  # now an alias
+    names = {u["name"] for u in plans.list_units(db)}
+    assert "市水务局" not in names
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_import_json_dry_run_then_commit(
+    db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRACKER_USER", raising=False)
+    assert main(["--db", db_url, "import", str(SEED_001), "--dry-run", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"plan", "tasks", "warnings"}
+    assert len(out["tasks"]) == 43
+    first = out["tasks"][0]
+    assert {
+        "area",
+        "code",
+        "title",
+        "content",
+        "lead_units",
+        "cooperating_units",
+        "targets",
+    } <= set(first)
+    assert all({"year", "text"} <= set(t) for task in out["tasks"] for t in task["targets"])
+    assert all({"where", "message"} == set(w) for w in out["warnings"])
+    assert main(["--db", db_url, "tasks", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tasks"] == []  # the dry run stored nothing
+
+    assert main(["--db", db_url, "import", str(SEED_001)]) == 0
+    assert "已导入" in capsys.readouterr().out
+    assert main(["--db", db_url, "tasks", "--unit", "市委宣传部", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["tasks"]
+    assert listed and all("id" in t for t in listed)
+    assert any(t["code"] == "28" for t in listed)
+
+
+def test_cli_bad_input_exits_non_zero(
+    db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["--db", db_url, "import", str(SEED_002)]) != 0
+    err = capsys.readouterr().err
+    assert SEED_002.name in err and "没有找到任务分工" in err
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    assert main(["--db", db_url, "import", str(empty)]) != 0
+    assert "empty.xlsx" in capsys.readouterr().err
+    assert main(["--db", db_url, "plans", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["plans"] == []

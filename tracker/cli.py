@@ -1,0 +1,195 @@
+"""The command line: ``tracker [--db URL] [--user NAME] COMMAND …``.
+
+Each command opens the database, resolves who is acting, calls one service and prints
+the result (plain text, or one JSON object with ``--json``). Expected failures
+(:class:`~tracker.errors.TrackerError`) print their Chinese message to stderr and exit
+non-zero; nothing half-written is left because every service call is one transaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tracker import __version__
+from tracker.db import Database
+from tracker.errors import TrackerError
+from tracker.services import plans as plan_service
+from tracker.services.actor import Actor
+
+Handler = Callable[[Database, argparse.Namespace], int]
+
+# Modules that add sub-commands: each has ``register(subparsers)`` and sets ``handler``.
+_EXTENSIONS = ("tracker.cli_progress",)
+
+
+def print_json(obj: Any) -> None:
+    """Print one JSON object (UTF-8, Chinese kept readable)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def resolve_actor(db: Database, args: argparse.Namespace) -> Actor:
+    """The user the command acts as (``--user`` / ``TRACKER_USER``, password from env/prompt)."""
+    from tracker.services import users
+
+    return users.cli_actor(db, getattr(args, "user", None))
+
+
+# ---------------------------------------------------------------- import / tasks / units
+
+
+def _cmd_import(db: Database, args: argparse.Namespace) -> int:
+    parsed = plan_service.preview_import(db, args.path)
+    result: plan_service.CommitResult | None = None
+    if not args.dry_run:
+        actor = resolve_actor(db, args)
+        result = plan_service.commit_import(db, parsed, actor)
+    if args.json:
+        out = parsed.to_json()
+        out["plan"]["id"] = (
+            result.plan_id if result else plan_service.find_plan_by_hash(db, parsed.content_hash)
+        )
+        out["plan"]["dry_run"] = bool(args.dry_run)
+        out["plan"]["already_imported"] = bool(result and not result.created)
+        print_json(out)
+        return 0
+    print(f"实施方案：{parsed.title}（{parsed.source_name}）")
+    print(f"识别方式：{'任务分工表' if parsed.method == 'table' else '正文责任分工标注'}")
+    print(f"重点领域 {len(parsed.areas)} 个，任务 {len(parsed.tasks)} 项。")
+    for task in parsed.tasks:
+        lead = "、".join(task.lead_units)
+        coop = "、".join(task.cooperating_units) or "—"
+        print(f"  [{task.code}] {task.area_title} / {task.title}")
+        print(f"      牵头：{lead}；配合：{coop}；目标 {len(task.targets)} 项")
+    if parsed.warnings:
+        print(f"警告 {len(parsed.warnings)} 条：")
+        for w in parsed.warnings:
+            print(f"  {w.where}：{w.message}")
+    if result is None:
+        print("（预览，未写入数据库）")
+    elif result.created:
+        print(f"已导入，方案编号 {result.plan_id}。")
+    else:
+        print(f"该文件此前已导入（方案编号 {result.plan_id}），未重复导入。")
+    return 0
+
+
+def _cmd_tasks(db: Database, args: argparse.Namespace) -> int:
+    actor = resolve_actor(db, args)
+    rows = plan_service.list_tasks(db, actor, plan_id=args.plan, unit=args.unit)
+    if args.json:
+        print_json({"tasks": rows})
+        return 0
+    for row in rows:
+        print(
+            f"{row['id']:>5}  [{row['code']}] {row['title']} — 牵头："
+            f"{'、'.join(row['lead_units'])}；配合：{'、'.join(row['cooperating_units']) or '—'}"
+        )
+    print(f"共 {len(rows)} 项任务。")
+    return 0
+
+
+def _cmd_plans(db: Database, args: argparse.Namespace) -> int:
+    actor = resolve_actor(db, args)
+    plans = plan_service.list_plans(db, actor)
+    if args.json:
+        print_json({"plans": plans})
+        return 0
+    for p in plans:
+        print(
+            f"{p['id']:>4}  {p['title']}  （{p['task_count']} 项任务，导入于 {p['imported_at']}）"
+        )
+    return 0
+
+
+def _cmd_unit(db: Database, args: argparse.Namespace) -> int:
+    actor = resolve_actor(db, args)
+    if args.unit_command == "list":
+        units = plan_service.list_units(db)
+        if args.json:
+            print_json({"units": units})
+        else:
+            for u in units:
+                aliases = "、".join(u["aliases"])
+                print(f"{u['id']:>5}  {u['name']}" + (f"（别名：{aliases}）" if aliases else ""))
+        return 0
+    if args.unit_command == "alias":
+        plan_service.add_alias(db, actor, args.alias, args.unit)
+        print(f"已添加别名：{args.alias} → {args.unit}")
+        return 0
+    if args.unit_command == "merge":
+        plan_service.merge_units(db, actor, args.source, args.target)
+        print(f"已合并：{args.source} 并入 {args.target}")
+        return 0
+    raise AssertionError(args.unit_command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="tracker", description="碳达峰任务台账 — 命令行", allow_abbrev=False
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--db", metavar="URL", help="数据库：SQLAlchemy URL 或 SQLite 文件路径")
+    parser.add_argument("--user", metavar="NAME", help="以此用户身份操作（或设置 TRACKER_USER）")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("import", help="导入实施方案（.txt / .docx / .xlsx）")
+    p.add_argument("path")
+    p.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(handler=_cmd_import)
+
+    p = sub.add_parser("tasks", help="列出已导入的任务")
+    p.add_argument("--plan", type=int, metavar="ID")
+    p.add_argument("--unit", metavar="NAME", help="只列出该单位牵头或配合的任务")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_tasks)
+
+    p = sub.add_parser("plans", help="列出已导入的实施方案")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_plans)
+
+    p = sub.add_parser("unit", help="单位与别名")
+    usub = p.add_subparsers(dest="unit_command", required=True)
+    q = usub.add_parser("list", help="列出单位及其别名")
+    q.add_argument("--json", action="store_true")
+    q = usub.add_parser("alias", help="为单位添加别名")
+    q.add_argument("alias")
+    q.add_argument("unit")
+    q = usub.add_parser("merge", help="把一个单位并入另一个（任务、填报、别名随之转移）")
+    q.add_argument("source")
+    q.add_argument("target")
+    p.set_defaults(handler=_cmd_unit)
+
+    import importlib
+
+    for name in _EXTENSIONS:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tracker`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        db = Database.open(args.db)
+        try:
+            return handler(db, args)
+        finally:
+            db.close()
+    except TrackerError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

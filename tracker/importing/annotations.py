@@ -1,0 +1,184 @@
+"""Responsibility annotations: the bracketed unit lists at the end of a measure.
+
+The forms (DESIGN.md, "How the documents mark responsibility"):
+
+* ``（责任单位：A、B、C）`` — the first unit leads; the label may be missing: ``（A、B、C）``;
+* ``（A牵头，B、C等按职责分工负责）`` — one or several leads, or no 牵头 at all (first leads);
+* ``（牵头单位：A 参加单位：B、C）`` and ``（负责单位：A、B）``;
+* blanket notes inside or outside an annotation: ``以下均须各县（区）负责，不再列出``.
+
+This module finds such groups in running text and splits them into lead and cooperating
+unit names (raw, as written; :mod:`tracker.importing.units` makes them canonical).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracker.importing.units import split_unit_list
+
+OPEN = "（("
+CLOSE = "）)"
+
+_LABEL = re.compile(
+    r"^(?:责任单位|责任部门|牵头单位|牵头部门|负责单位|负责部门|主责单位|实施单位|责任主体)\s*[：:]\s*"
+)
+_LEAD_LABEL = re.compile(r"(?:牵头单位|牵头部门|主责单位)\s*[：:]")
+_COOP_LABEL = re.compile(
+    r"(?:参加单位|参与单位|配合单位|配合部门|协同单位|协办单位|参加部门|参与部门)\s*[：:]"
+)
+# "…等按职责分工负责", "按照职责分工分别负责", "按分工指导负责", "分别落实" at the end of a list.
+_DUTY_TAIL = re.compile(
+    r"(?:等|等部门|等单位)?\s*(?:(?:按照?|根据|依据)(?:各自)?(?:职责)?(?:分工)?|各司其职|分别|共同|协同)+"
+    r"(?:指导|分别|共同|协同)?\s*(?:负责|落实|推进|实施|承担|配合)\s*$"
+)
+_SIMPLE_TAIL = re.compile(r"(?:等|等部门|等单位)?\s*(?:负责|落实|配合)\s*$")
+_BLANKET = re.compile(
+    r"(?:以下|下述|下列|后续|以后)[^，,。；;]{0,12}?[，,]?\s*(?:均|都|皆)(?:须|需|需要|要|由)"
+    r"(?P<units>.+?)(?:负责|落实|承担|参与|配合)"
+    r"(?P<rest>[^。；;]*)$"
+)
+_UNIT_SUFFIX = re.compile(
+    r"(?:厅|局|委|办|部|会|府|司|中心|院|社|行|所|队|校|联|处|室|站|台|集团|公司|分行|支行|"
+    r"政府|管委会|开发区|园区|铁路港|单位|部门|机关|协会)(?:（[^）]*）)?$"
+)
+_LEVEL_PREFIX = re.compile(r"^(?:自治区|省|市|县|区|州|盟|旗|各|国家|国网|中国|人民银行)")
+
+
+@dataclass
+class Annotation:
+    """A parsed responsibility annotation: raw lead and cooperating names, blanket units."""
+
+    leads: list[str]
+    cooperating: list[str]
+    blanket: list[str] = field(default_factory=list)
+    labelled: bool = True
+    start: int = 0  # offset of the opening bracket in the searched text
+    end: int = 0  # offset just after the closing bracket
+
+
+def bracket_groups(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every top-level bracket group, nested brackets kept inside.
+
+    An unclosed group runs to the end of the text.
+    """
+    groups: list[tuple[int, int]] = []
+    depth = 0
+    start = -1
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in CLOSE and depth > 0:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, i + 1))
+    if depth > 0 and start >= 0:
+        groups.append((start, len(text)))
+    return groups
+
+
+def looks_like_unit(name: str) -> bool:
+    """Whether a list item has the shape of a unit name (by its ending or prefix)."""
+    name = name.strip()
+    if not name or len(name) > 40:
+        return False
+    return bool(_UNIT_SUFFIX.search(name)) or (bool(_LEVEL_PREFIX.match(name)) and len(name) <= 20)
+
+
+def _strip_tail(text: str) -> str:
+    text = text.strip().rstrip("。；;，,、 ")
+    for pattern in (_DUTY_TAIL, _SIMPLE_TAIL):
+        text = pattern.sub("", text).strip()
+    return text.rstrip("。；;，,、 ")
+
+
+def _split_sentences(body: str) -> tuple[str, list[str]]:
+    """The unit-list part of an annotation and the sentences after it (blanket notes)."""
+    parts = [p for p in re.split(r"[。；;]", body) if p.strip()]
+    if not parts:
+        return "", []
+    return parts[0], parts[1:]
+
+
+def blanket_units(sentence: str) -> list[str] | None:
+    """The units of a blanket note (以下均须A、B负责，不再列出), or None if it is not one."""
+    match = _BLANKET.search(sentence.strip())
+    if match is None:
+        return None
+    names = split_unit_list(match.group("units"))
+    return names or None
+
+
+def parse_annotation(inner: str) -> Annotation | None:
+    """Parse the text inside one bracket group; None if it is not a responsibility annotation."""
+    body = re.sub(r"\s+", " ", inner).strip()
+    if not body:
+        return None
+    first, rest = _split_sentences(body)
+    blanket: list[str] = []
+    for sentence in rest:
+        units = blanket_units(sentence)
+        if units:
+            blanket.extend(units)
+
+    lead_label = _LEAD_LABEL.search(first)
+    coop_label = _COOP_LABEL.search(first)
+    if lead_label is not None:
+        lead_end = (
+            coop_label.start() if coop_label and coop_label.start() > lead_label.end() else None
+        )
+        lead_text = first[lead_label.end() : lead_end]
+        coop_text = first[coop_label.end() :] if coop_label else ""
+        leads = split_unit_list(_strip_tail(lead_text))
+        coops = split_unit_list(_strip_tail(coop_text))
+        if leads:
+            return Annotation(leads, coops, blanket)
+        return None
+
+    labelled = bool(_LABEL.match(first))
+    text = _LABEL.sub("", first, count=1)
+    has_duty = bool(_DUTY_TAIL.search(text)) or "牵头" in text
+    if "牵头" in text:
+        lead_part, _, coop_part = text.partition("牵头")
+        lead_part = lead_part.rstrip("，,、 ")
+        coop_part = coop_part.lstrip("，,、 ")
+        leads = split_unit_list(_strip_tail(lead_part))
+        coops = split_unit_list(_strip_tail(coop_part))
+        if not leads or not all(looks_like_unit(n) for n in leads):
+            return None
+        return Annotation(leads, coops, blanket, labelled=True)
+
+    names = split_unit_list(_strip_tail(text))
+    if not names:
+        return None
+    if not (labelled or has_duty):
+        # An unlabelled group must look like a list of units throughout, else it is an
+        # ordinary parenthesis: （垃圾）, （5G）, （市、区）, （技术）.
+        unit_like = sum(1 for n in names if looks_like_unit(n))
+        if unit_like < len(names) or not any(_UNIT_SUFFIX.search(n) for n in names):
+            return None
+        if len(names) == 1 and not _LEVEL_PREFIX.match(names[0]):
+            return None
+    return Annotation(names[:1], names[1:], blanket, labelled=labelled or has_duty)
+
+
+def find_annotations(text: str) -> list[Annotation]:
+    """Every responsibility annotation in ``text``, in order, with its offsets."""
+    found: list[Annotation] = []
+    for start, end in bracket_groups(text):
+        closed = end <= len(text) and text[end - 1] in CLOSE
+        inner = text[start + 1 : end - 1] if closed else text[start + 1 : end]
+        annotation = parse_annotation(inner)
+        if annotation is None:
+            continue
+        if not annotation.labelled and text[end:].strip(" 。；;，,") != "":
+            # An unlabelled unit list counts only at the end of its paragraph or sentence.
+            after = text[end:].lstrip()
+            if after[:1] not in ("。", "；", ";"):
+                continue
+        annotation.start, annotation.end = start, end
+        found.append(annotation)
+    return found

@@ -1,0 +1,301 @@
+"""The plan importer: a file in, a checked task breakdown (a :class:`ParsedPlan`) out.
+
+When the document has a 任务分工 table, the table is the task breakdown and the body
+headings only help to place each measure in its area; otherwise the annotated measures of
+the running text are the tasks. Unit names are made canonical, quantitative targets are
+extracted, and whatever could not be decided becomes a warning with its place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from tracker.errors import ImportFailed
+from tracker.importing.document import SourceDocument, SourceLine
+from tracker.importing.outline import Node, chinese_number, parse_outline
+from tracker.importing.result import ImportWarning, ParsedPlan, ParsedTask
+from tracker.importing.sources import read_document
+from tracker.importing.table_plan import (
+    TableBreakdown,
+    assign_areas,
+    find_breakdown_tables,
+    parse_table,
+    text_tables,
+)
+from tracker.importing.targets import extract_targets
+from tracker.importing.text_plan import RawTask, tasks_from_outline
+from tracker.importing.units import UnitResolver, split_unit_list
+
+Progress = Callable[[int, int], None]
+
+_TITLE = re.compile(r"^(?!关于)(?!.*印发).{2,40}?(?:实施方案|建设方案|行动方案|工作方案|规划)$")
+_NOTICE_TITLE = re.compile(r"《([^》]{2,40}(?:方案|规划))》")
+_DATE = re.compile(r"(20\d\d)\s*年\s*\d{1,2}\s*月")
+_CN_DATE = re.compile(r"([二〇零一三四五六七八九]{4})年[一二三四五六七八九十]{1,2}月")
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+STEPS = 4
+
+
+def parse_plan(
+    path: Path, *, aliases: Mapping[str, str] | None = None, progress: Progress | None = None
+) -> ParsedPlan:
+    """Read a plan file (.txt, .docx, .xlsx) and return its task breakdown as a preview.
+
+    Raises :class:`ImportFailed` for a file that cannot be read or holds no breakdown.
+    """
+    report = progress or (lambda _done, _total: None)
+    report(0, STEPS)
+    document = read_document(path)
+    report(1, STEPS)
+    return parse_document(document, aliases=aliases, progress=report)
+
+
+def parse_document(
+    document: SourceDocument,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ParsedPlan:
+    """Parse an already-read document (see :func:`parse_plan`)."""
+    report = progress or (lambda _done, _total: None)
+    resolver = UnitResolver(aliases)
+    lines = document.lines
+    tables = list(document.tables)
+    body_lines = lines
+    if document.format == "txt":
+        found, body_lines = text_tables(lines)
+        tables = found + tables
+    body_root = parse_outline(body_lines) if body_lines else None
+    report(2, STEPS)
+
+    plan = ParsedPlan(
+        title=_guess_title(document, body_lines),
+        kind="region",
+        source_name=document.path.name,
+        source_format=document.format,
+        content_hash=document.sha256,
+    )
+    plan.kind = _guess_kind(plan.title)
+    plan.start_year, plan.horizon_year = _guess_years(lines)
+
+    breakdowns = find_breakdown_tables(tables)
+    if breakdowns:
+        plan.method = "table"
+        for table, header_index, header in breakdowns:
+            breakdown = parse_table(table, header_index, header)
+            plan.warnings.extend(breakdown.warnings)
+            _tasks_from_table(plan, breakdown, body_root, resolver)
+        if len(breakdowns) > 1:
+            plan.warnings.insert(
+                0, ImportWarning("文件", f"文件中有 {len(breakdowns)} 个任务分工表，已依次合并读取")
+            )
+    elif body_root is not None:
+        plan.method = "annotations"
+        raw_tasks, warnings = tasks_from_outline(body_root)
+        plan.warnings.extend(warnings)
+        for raw in raw_tasks:
+            plan.tasks.append(_task_from_text(raw, resolver, plan.warnings))
+    report(3, STEPS)
+
+    if not plan.tasks:
+        if document.format == "xlsx" or (tables and not body_lines):
+            problem = "没有找到任务分工表：需要一行表头，含“牵头单位”或“责任单位”，以及“主要工作”或“行动措施”等列"
+        else:
+            problem = (
+                "没有找到任务分工：文件中既没有任务分工表，也没有“（责任单位：…）”“（…牵头，…按职责分工负责）”"
+                "等责任分工标注，无法确定各项任务的牵头和配合单位"
+            )
+        raise ImportFailed(document.path.name, problem)
+    _unique_codes(plan)
+    for note in resolver.notes:
+        plan.warnings.append(ImportWarning("单位名称", note))
+    report(STEPS, STEPS)
+    return plan
+
+
+# ---------------------------------------------------------------- tasks
+
+
+def _resolve(
+    resolver: UnitResolver, lead_names: list[str], coop_names: list[str]
+) -> tuple[list[str], list[str]]:
+    resolved = resolver.resolve([*lead_names, *coop_names])
+    leads = list(dict.fromkeys(resolved[: len(lead_names)]))
+    coops = [n for n in dict.fromkeys(resolved[len(lead_names) :]) if n not in leads]
+    return leads, coops
+
+
+def _task_from_text(
+    raw: RawTask, resolver: UnitResolver, warnings: list[ImportWarning]
+) -> ParsedTask:
+    leads, coops = _resolve(resolver, raw.leads, raw.cooperating)
+    if raw.blanket:
+        for name in resolver.resolve(raw.blanket):
+            if name not in leads and name not in coops:
+                coops.append(name)
+    if raw.area is not None:
+        area_code, area_title = raw.area.marker, raw.area.title
+    else:
+        area_code, area_title = "", "（未分组）"
+    if not leads:
+        warnings.append(ImportWarning(raw.where, f"任务“{raw.title}”没有可识别的牵头单位"))
+    return ParsedTask(
+        area_code=area_code,
+        area_title=area_title,
+        code=raw.code,
+        title=raw.title,
+        content=raw.content,
+        lead_units=leads,
+        cooperating_units=coops,
+        targets=extract_targets(raw.content),
+        where=raw.where,
+    )
+
+
+def _split_combined(text: str) -> tuple[list[str], list[str]]:
+    names = split_unit_list(text)
+    marked = [n for n in names if re.search(r"[（(]牵头[）)]$", n)]
+    if marked:
+        clean = [re.sub(r"[（(]牵头[）)]$", "", n) for n in names]
+        leads = [re.sub(r"[（(]牵头[）)]$", "", n) for n in marked]
+        return leads, [n for n in clean if n not in leads]
+    return names[:1], names[1:]
+
+
+def _tasks_from_table(
+    plan: ParsedPlan, breakdown: TableBreakdown, body_root: Node | None, resolver: UnitResolver
+) -> None:
+    areas, warnings = assign_areas(breakdown, body_root)
+    plan.warnings.extend(warnings)
+    per_measure = Counter(t.measure_index for t in breakdown.tasks)
+    seen_in_measure: Counter[int] = Counter()
+    known_names: set[str] = set()
+    fragments: list[tuple[ParsedTask, str]] = []
+    for table_task in breakdown.tasks:
+        index = table_task.measure_index
+        seen_in_measure[index] += 1
+        seq = table_task.seq or str(index + 1)
+        code = seq if per_measure[index] == 1 else f"{seq}-{seen_in_measure[index]}"
+        if table_task.combined:
+            lead_names, coop_names = _split_combined(table_task.lead)
+        else:
+            lead_names, coop_names = (
+                split_unit_list(table_task.lead),
+                split_unit_list(table_task.coop),
+            )
+        leads, coops = _resolve(resolver, lead_names, coop_names)
+        area = areas[index]
+        title = breakdown.measure_titles[index]
+        task = ParsedTask(
+            area_code=area.code,
+            area_title=area.title,
+            code=code,
+            title=title,
+            content=table_task.work.strip() or title,
+            lead_units=leads,
+            cooperating_units=coops,
+            targets=extract_targets(table_task.work),
+            where=str(table_task.place),
+            deadline=table_task.deadline.strip() or None,
+            remarks=table_task.remarks.strip() or None,
+        )
+        if not leads:
+            plan.warnings.append(
+                ImportWarning(task.where, f"任务“{title}”（序号 {code}）没有写明牵头单位")
+            )
+        if table_task.coop_fragment and coops:
+            fragments.append((task, coops[0]))
+        known_names.update(leads)
+        known_names.update(coops)
+        plan.tasks.append(task)
+    for task, first in fragments:
+        _complete_fragment(plan, task, first, known_names)
+
+
+def _complete_fragment(plan: ParsedPlan, task: ParsedTask, first: str, known: set[str]) -> None:
+    """A cell continued on the next page may start mid-name ("区人民政府" of "各县（市）区人民政府")."""
+    fuller = sorted(n for n in known if n != first and n.endswith(first))
+    if len(fuller) == 1:
+        task.cooperating_units[0] = fuller[0]
+        plan.warnings.append(
+            ImportWarning(
+                task.where,
+                f"配合单位栏跨页断开，开头的“{first}”已按本表中的单位名补全为“{fuller[0]}”，请核对",
+            )
+        )
+    else:
+        plan.warnings.append(
+            ImportWarning(
+                task.where,
+                f"配合单位栏跨页断开且本行前半缺失，配合单位可能不完整（现为“{first}”起）",
+            )
+        )
+
+
+def _unique_codes(plan: ParsedPlan) -> None:
+    counts = Counter(t.code for t in plan.tasks)
+    dup_seen: Counter[str] = Counter()
+    for task in plan.tasks:
+        if counts[task.code] > 1:
+            dup_seen[task.code] += 1
+            if dup_seen[task.code] > 1:
+                new = f"{task.code}#{dup_seen[task.code]}"
+                plan.warnings.append(
+                    ImportWarning(task.where, f"任务编号“{task.code}”重复，此项改记为“{new}”")
+                )
+                task.code = new
+
+
+# ---------------------------------------------------------------- plan facts
+
+
+def _guess_title(document: SourceDocument, body: list[SourceLine]) -> str:
+    candidates = [line.text.strip() for line in body[:80]]
+    for table in document.tables[:3]:
+        candidates.extend(c.strip() for row in table.rows[:3] for c in row if c.strip())
+    for text in candidates:
+        clean = re.sub(r"\s+", "", text)
+        if _TITLE.match(clean):
+            return clean
+    for text in candidates:
+        match = _NOTICE_TITLE.search(text)
+        if match:
+            return match.group(1)
+    for text in candidates:
+        clean = re.sub(r"\s+", "", text)
+        stripped = re.sub(r"(?:任务分工|任务分解|责任分工)(?:表|方案)?$", "", clean)
+        if stripped != clean and 4 <= len(stripped) <= 40:
+            return stripped
+    return document.path.stem
+
+
+def _guess_kind(title: str) -> str:
+    if "试点" in title:
+        return "pilot"
+    if re.search(r"园区|开发区|高新区|工业园", title):
+        return "park"
+    if re.search(r"(?:市|州|盟|县|区)(?:碳达峰|.*方案)", title) and not title.startswith("自治区"):
+        return "city"
+    return "region"
+
+
+def _guess_years(lines: list[SourceLine]) -> tuple[int, int]:
+    start = dt.date.today().year
+    head = "\n".join(line.text for line in lines[:60])
+    match = _DATE.search(head)
+    if match:
+        start = int(match.group(1))
+    else:
+        cn = _CN_DATE.search(head)
+        if cn:
+            start = int("".join(_CN_DIGIT[c] for c in cn.group(1)))
+    text = "\n".join(line.text for line in lines)
+    horizon = 2035 if re.search(r"(?:到|至)\s*2035\s*年", text) else 2030
+    return start, max(horizon, start)
+
+
+__all__ = ["chinese_number", "parse_document", "parse_plan"]

@@ -1,0 +1,185 @@
+"""The outline of a plan's running text: headings and numbered items, with their text.
+
+Official documents number their structure 一、 → （一） → 1. → （1）. Lines wrapped by a PDF
+extraction (even across blank lines) are joined back into the node they belong to, so a
+measure and its annotation come out as one block however the file was wrapped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracker.importing.document import Place, SourceLine
+
+CN_DIGITS = "零〇一二三四五六七八九十百"
+_CN_VALUE = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+LEVEL_CHAPTER = 1  # 一、
+LEVEL_SECTION = 2  # （一）
+LEVEL_ITEM = 3  # 1.
+LEVEL_SUBITEM = 4  # （1）
+
+_MARKERS: list[tuple[int, re.Pattern[str]]] = [
+    (
+        LEVEL_CHAPTER,
+        re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[、．.]\s*(?P<rest>.*)$"),
+    ),
+    (
+        LEVEL_SECTION,
+        re.compile(r"^\s*[（(]\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[）)]\s*(?P<rest>.*)$"),
+    ),
+    (LEVEL_ITEM, re.compile(r"^\s*(?P<num>\d{1,3})\s*(?:[.．、](?!\d)|\s)\s*(?P<rest>\S.*)$")),
+    (LEVEL_SUBITEM, re.compile(r"^\s*[（(]\s*(?P<num>\d{1,3})\s*[）)]\s*(?P<rest>\S.*)$")),
+]
+
+
+def chinese_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (up to 99)."""
+    if not text:
+        raise ValueError("empty numeral")
+    if "十" not in text:
+        return int("".join(str(_CN_VALUE[c]) for c in text))
+    tens, _, ones = text.partition("十")
+    return (_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[ones] if ones else 0)
+
+
+@dataclass
+class Node:
+    """A heading or numbered item and the text under it (up to its first child)."""
+
+    level: int
+    number: int
+    marker: str  # as printed: 三 / （一） / 1 / （1）
+    text: str
+    place: Place
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    line_places: list[tuple[int, Place]] = field(default_factory=list)
+    head_line: str = ""
+
+    @property
+    def title(self) -> str:
+        """The heading: the first line when it stands alone (no closing punctuation, short),
+        else the text up to the first 。."""
+        head = self.head_line.strip()
+        if head and len(head) <= 40 and not re.search(r"[。；;：:，,]|[）)]$", head):
+            return head
+        return heading_of(self.text)
+
+    def ancestors(self) -> list[Node]:
+        """Parents, nearest first."""
+        out: list[Node] = []
+        node = self.parent
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+    def walk(self) -> list[Node]:
+        """This node and all below it, in document order."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+    def place_at(self, offset: int) -> Place:
+        """The place of the line holding character ``offset`` of :attr:`text`."""
+        best = self.place
+        for start, place in self.line_places:
+            if start <= offset:
+                best = place
+            else:
+                break
+        return best
+
+
+def heading_of(text: str) -> str:
+    """The heading part of a block: up to the first 。；： or bracket, trimmed."""
+    match = re.match(r"^(.*?)(?:[。；;：:]|[（(](?:责任|牵头|负责)|$)", text)
+    head = (match.group(1) if match else text).strip()
+    if len(head) > 60:
+        cut = re.match(r"^(.{4,60}?)[，,]", head)
+        head = cut.group(1) if cut else head[:60]
+    return head
+
+
+def _marker_text(level: int, num: str) -> str:
+    if level == LEVEL_CHAPTER:
+        return num
+    if level == LEVEL_SECTION:
+        return f"（{num}）"
+    if level == LEVEL_ITEM:
+        return num
+    return f"（{num}）"
+
+
+def _match_marker(line: str) -> tuple[int, int, str, str] | None:
+    for level, pattern in _MARKERS:
+        match = pattern.match(line)
+        if match is None:
+            continue
+        raw = match.group("num")
+        value = int(raw) if raw.isdigit() else chinese_number(raw)
+        return level, value, _marker_text(level, raw), match.group("rest")
+    return None
+
+
+def _joins(previous: str, line: str) -> str:
+    # Chinese text wraps without spaces; keep one space only between two Latin/digit runs.
+    if (
+        previous
+        and line
+        and previous[-1].isascii()
+        and previous[-1].isalnum()
+        and line[0].isascii()
+    ):
+        return previous + " " + line
+    return previous + line
+
+
+def parse_outline(lines: list[SourceLine]) -> Node:
+    """Build the outline tree; the root (level 0) holds text before the first heading.
+
+    A numbered line counts as a new node only if its number follows its siblings (1 after
+    nothing, n+1 after n) — a wrapped line that happens to start with "2." stays text.
+    """
+    root = Node(level=0, number=0, marker="", text="", place=Place(line=1))
+    current = root
+    for source in lines:
+        line = source.text.replace("\u3000", " ").strip()
+        if not line:
+            continue
+        match = _match_marker(line)
+        if match is not None:
+            level, number, marker, rest = match
+            parent = current
+            while parent.level >= level:
+                assert parent.parent is not None
+                parent = parent.parent
+            siblings = [c for c in parent.children if c.level == level]
+            expected = siblings[-1].number + 1 if siblings else 1
+            # Numbers follow on from their siblings; a document (or an excerpt) may open
+            # with any chapter or section number, but a list of items starts at 1.
+            if number == expected or (not siblings and level <= LEVEL_SECTION):
+                node = Node(level, number, marker, rest.strip(), source.place, parent)
+                node.head_line = rest
+                node.line_places.append((0, source.place))
+                parent.children.append(node)
+                current = node
+                continue
+        current.line_places.append((len(current.text), source.place))
+        current.text = _joins(current.text, line)
+    return root

@@ -1,0 +1,130 @@
+"""Task breakdown from running text: numbered measures that end with a responsibility annotation.
+
+Each annotated item of the outline is a task (several tasks when one item carries several
+annotations, one per paragraph); its area is the nearest heading above it at section or
+chapter level, so items of （一）…行动 land in that action and the （一）…（四） items of
+chapters such as 对外合作, 政策保障, 组织实施 land in the chapter. Blanket notes
+(以下均须…负责，不再列出) add their units to every task after them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracker.importing.annotations import Annotation, blanket_units, find_annotations
+from tracker.importing.outline import LEVEL_ITEM, LEVEL_SECTION, Node, heading_of
+from tracker.importing.result import ImportWarning
+
+
+@dataclass
+class RawTask:
+    """A task found in the text, before unit names are made canonical."""
+
+    area: Node | None
+    code: str
+    title: str
+    content: str
+    leads: list[str]
+    cooperating: list[str]
+    where: str
+    blanket: list[str] = field(default_factory=list)
+
+
+def area_of(node: Node) -> Node | None:
+    """The grouping an item belongs to: its nearest section (（一）) or chapter (一、) above."""
+    for ancestor in node.ancestors():
+        if 1 <= ancestor.level <= LEVEL_SECTION:
+            return ancestor
+    return None
+
+
+def code_of(node: Node) -> str:
+    """The document's own numbering of a node, outermost grouping first: （一）1, 四（二）."""
+    area = area_of(node)
+    chain = [n for n in [node, *node.ancestors()] if n.level > 0]
+    if area is not None:
+        chain = [n for n in chain if n.level >= area.level]
+    return "".join(n.marker for n in reversed(chain))
+
+
+def strip_heading(text: str, title: str) -> str:
+    """The text of a block without its heading (the heading alone if nothing else)."""
+    body = text[len(title) :].lstrip("。；;：: ") if text.startswith(title) else text
+    return body.strip() or title
+
+
+def tasks_from_outline(root: Node) -> tuple[list[RawTask], list[ImportWarning]]:
+    """Every annotated item in the outline as a raw task, plus warnings."""
+    tasks: list[RawTask] = []
+    warnings: list[ImportWarning] = []
+    blanket: list[str] = []
+    for node in root.walk():
+        if node.level == 0:
+            continue
+        annotations = find_annotations(node.text)
+        if not annotations:
+            _collect_blanket_sentences(node.text, blanket)
+            continue
+        if (
+            node.children
+            and node.level < LEVEL_ITEM
+            and any(find_annotations(child.text) for child in node.children)
+        ):
+            # A heading whose items carry their own annotations: a note on the heading
+            # itself (rare) is kept as a warning, not as a task.
+            warnings.append(
+                ImportWarning(
+                    str(node.place),
+                    f"标题“{node.title}”带有责任单位标注，已忽略（其下各项另有标注）",
+                )
+            )
+            continue
+        area = area_of(node)
+        if area is None:
+            warnings.append(
+                ImportWarning(str(node.place), f"“{node.title}”不在任何重点领域或章节标题之下")
+            )
+        base_code = code_of(node)
+        title = node.title
+        segments = _segments(node.text, annotations)
+        for index, (segment, annotation) in enumerate(segments, 1):
+            code = base_code if len(segments) == 1 else f"{base_code}-{index}"
+            content = strip_heading(segment, title) if index == 1 else segment.strip()
+            task = RawTask(
+                area=area,
+                code=code,
+                title=title if index == 1 else f"{title}（{heading_of(segment)}）",
+                content=content,
+                leads=annotation.leads,
+                cooperating=annotation.cooperating,
+                where=str(node.place_at(annotation.start)),
+                blanket=list(blanket),
+            )
+            tasks.append(task)
+            blanket.extend(n for n in annotation.blanket if n not in blanket)
+        tail = node.text[annotations[-1].end :].strip(" 。；;，,）)")
+        if len(tail) > 20:
+            warnings.append(
+                ImportWarning(
+                    str(node.place_at(annotations[-1].end)),
+                    f"“{title}”的责任单位标注之后还有一段未标注单位的文字（“{tail[:20]}…”），已并入该任务",
+                )
+            )
+            tasks[-1].content += tail
+    return tasks, warnings
+
+
+def _segments(text: str, annotations: list[Annotation]) -> list[tuple[str, Annotation]]:
+    out: list[tuple[str, Annotation]] = []
+    start = 0
+    for annotation in annotations:
+        out.append((text[start : annotation.start].strip(), annotation))
+        start = annotation.end
+    return out
+
+
+def _collect_blanket_sentences(text: str, blanket: list[str]) -> None:
+    for sentence in text.replace("；", "。").split("。"):
+        units = blanket_units(sentence)
+        if units:
+            blanket.extend(n for n in units if n not in blanket)

@@ -1,0 +1,398 @@
+"""Plan services: preview and commit an import, list plans and tasks, manage units.
+
+Used by the CLI and the UI alike; each function opens its own transaction and returns
+plain data (dicts, dataclasses), never ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.db import Database
+from tracker.errors import InvalidInput, NotFound
+from tracker.importing.importer import parse_plan
+from tracker.importing.result import ParsedPlan
+from tracker.models import (
+    ROLE_COOPERATING,
+    ROLE_LEAD,
+    Area,
+    Plan,
+    PlanWarning,
+    ProgressReport,
+    Target,
+    Task,
+    TaskUnit,
+    Unit,
+    UnitAlias,
+    User,
+)
+from tracker.services import audit
+from tracker.services.actor import Actor
+
+Progress = Callable[[int, int], None]
+
+
+def user_aliases(session: Session) -> dict[str, str]:
+    """Every alias stored in the database: alias → canonical unit name."""
+    rows = session.execute(select(UnitAlias.alias, Unit.name).join(Unit)).all()
+    return {alias: name for alias, name in rows}
+
+
+def preview_import(db: Database, path: str | Path, progress: Progress | None = None) -> ParsedPlan:
+    """Read and parse a plan document without storing anything (the preview)."""
+    with db.reader() as session:
+        aliases = user_aliases(session)
+    return parse_plan(Path(path), aliases=aliases, progress=progress)
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    """What a commit did: the plan's id, and whether it was new or already imported."""
+
+    plan_id: int
+    created: bool
+
+
+def find_plan_by_hash(db: Database, content_hash: str) -> int | None:
+    """The id of the plan imported from a file with this SHA-256, if any."""
+    with db.reader() as session:
+        return session.scalar(select(Plan.id).where(Plan.content_hash == content_hash))
+
+
+def _unit_by_name(session: Session, name: str, cache: dict[str, Unit]) -> Unit:
+    unit = cache.get(name)
+    if unit is None:
+        unit = session.scalar(select(Unit).where(Unit.name == name))
+        if unit is None:
+            alias = session.scalar(select(UnitAlias).where(UnitAlias.alias == name))
+            unit = alias.unit if alias is not None else None
+        if unit is None:
+            unit = Unit(name=name)
+            session.add(unit)
+            session.flush()
+        cache[name] = unit
+    return unit
+
+
+def commit_import(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResult:
+    """Store a previewed plan in one transaction; a document already imported is not
+    duplicated (recognised by its content hash)."""
+    actor.require_coordinator("导入实施方案")
+    with db.session() as session:
+        existing = session.scalar(select(Plan.id).where(Plan.content_hash == parsed.content_hash))
+        if existing is not None:
+            return CommitResult(existing, created=False)
+        plan = Plan(
+            title=parsed.title,
+            kind=parsed.kind,
+            source_name=parsed.source_name,
+            source_format=parsed.source_format,
+            content_hash=parsed.content_hash,
+            imported_by=actor.name,
+        )
+        session.add(plan)
+        session.flush()
+        areas: dict[tuple[str, str], Area] = {}
+        units: dict[str, Unit] = {}
+        for position, (code, title) in enumerate(parsed.areas, 1):
+            area = Area(plan_id=plan.id, code=code, title=title, position=position)
+            session.add(area)
+            areas[(code, title)] = area
+        session.flush()
+        for position, pt in enumerate(parsed.tasks, 1):
+            task = Task(
+                plan_id=plan.id,
+                area_id=areas[(pt.area_code, pt.area_title)].id,
+                code=pt.code,
+                measure_title=pt.title,
+                content=pt.content,
+                deadline=pt.deadline,
+                remarks=pt.remarks,
+                source_place=pt.where,
+                position=position,
+            )
+            session.add(task)
+            seen: set[int] = set()
+            links: list[TaskUnit] = []
+            for role, names in (
+                (ROLE_LEAD, pt.lead_units),
+                (ROLE_COOPERATING, pt.cooperating_units),
+            ):
+                for name in names:
+                    unit = _unit_by_name(session, name, units)
+                    if unit.id in seen:
+                        continue
+                    seen.add(unit.id)
+                    links.append(TaskUnit(unit=unit, role=role, position=len(links) + 1))
+            task.unit_links = links
+            task.targets = [
+                Target(
+                    year=t.year,
+                    indicator=t.indicator,
+                    verb=t.verb,
+                    comparator=t.comparator,
+                    value=t.value,
+                    measure_unit=t.unit,
+                    text=t.text,
+                    position=i,
+                )
+                for i, t in enumerate(pt.targets, 1)
+            ]
+        for w in parsed.warnings:
+            session.add(PlanWarning(plan_id=plan.id, place=w.where, message=w.message))
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "import",
+            "plan",
+            plan.id,
+            after=f"{parsed.title}（{parsed.source_name}，{len(parsed.tasks)} 项任务）",
+        )
+        return CommitResult(plan.id, created=True)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _task_dict(task: Task) -> dict[str, Any]:
+    lead = [link.unit.name for link in task.unit_links if link.role == ROLE_LEAD]
+    coop = [link.unit.name for link in task.unit_links if link.role == ROLE_COOPERATING]
+    return {
+        "id": task.id,
+        "plan_id": task.plan_id,
+        "area": task.area.title,
+        "area_code": task.area.code,
+        "code": task.code,
+        "title": task.measure_title,
+        "content": task.content,
+        "lead_units": lead,
+        "cooperating_units": coop,
+        "targets": [
+            {
+                "id": t.id,
+                "year": t.year,
+                "indicator": t.indicator,
+                "verb": t.verb,
+                "comparator": t.comparator,
+                "value": t.value,
+                "unit": t.measure_unit,
+                "text": t.text,
+            }
+            for t in task.targets
+        ],
+        "deadline": task.deadline,
+        "remarks": task.remarks,
+        "where": task.source_place,
+        "version": task.version,
+    }
+
+
+def find_unit(session: Session, name: str) -> Unit:
+    """The unit called ``name`` (canonical name or alias); :class:`NotFound` otherwise."""
+    unit = session.scalar(select(Unit).where(Unit.name == name))
+    if unit is None:
+        alias = session.scalar(select(UnitAlias).where(UnitAlias.alias == name))
+        unit = alias.unit if alias is not None else None
+    if unit is None:
+        raise NotFound(f"没有名为“{name}”的单位。可用 `tracker unit list` 查看全部单位。")
+    return unit
+
+
+def list_tasks(
+    db: Database, actor: Actor, *, plan_id: int | None = None, unit: str | None = None
+) -> list[dict[str, Any]]:
+    """Stored tasks in document order. A unit reporter sees only the tasks of their unit."""
+    with db.reader() as session:
+        query = (
+            select(Task)
+            .options(
+                selectinload(Task.unit_links).selectinload(TaskUnit.unit),
+                selectinload(Task.targets),
+                selectinload(Task.area),
+            )
+            .order_by(Task.plan_id, Task.position)
+        )
+        if plan_id is not None:
+            if session.get(Plan, plan_id) is None:
+                raise NotFound(f"没有编号为 {plan_id} 的实施方案。")
+            query = query.where(Task.plan_id == plan_id)
+        unit_ids: list[int] = []
+        if unit is not None:
+            unit_ids.append(find_unit(session, unit).id)
+        if not actor.is_coordinator:
+            if actor.unit_id is None:
+                return []
+            unit_ids.append(actor.unit_id)
+        for uid in unit_ids:
+            query = query.where(
+                Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == uid))
+            )
+        return [_task_dict(t) for t in session.scalars(query)]
+
+
+def get_task(db: Database, task_id: int) -> dict[str, Any]:
+    """One task as a dict (see :func:`list_tasks`)."""
+    with db.reader() as session:
+        task = session.get(Task, task_id)
+        if task is None:
+            raise NotFound(f"没有编号为 {task_id} 的任务。")
+        return _task_dict(task)
+
+
+def list_plans(db: Database, actor: Actor) -> list[dict[str, Any]]:
+    """Every imported plan with its task count and warnings count."""
+    del actor  # every signed-in user may see the list of plans
+    with db.reader() as session:
+        counts: dict[int, int] = {
+            pid: n
+            for pid, n in session.execute(select(Task.plan_id, func.count()).group_by(Task.plan_id))
+        }
+        wcounts: dict[int, int] = {
+            pid: n
+            for pid, n in session.execute(
+                select(PlanWarning.plan_id, func.count()).group_by(PlanWarning.plan_id)
+            )
+        }
+        return [
+            {
+                "id": p.id,
+                "title": p.title,
+                "kind": p.kind,
+                "source": p.source_name,
+                "imported_at": p.imported_at.strftime("%Y-%m-%d %H:%M"),
+                "imported_by": p.imported_by,
+                "task_count": counts.get(p.id, 0),
+                "warning_count": wcounts.get(p.id, 0),
+            }
+            for p in session.scalars(select(Plan).order_by(Plan.id))
+        ]
+
+
+def plan_warnings(db: Database, plan_id: int) -> list[dict[str, str]]:
+    """The importer's warnings kept with a plan."""
+    with db.reader() as session:
+        rows = session.scalars(
+            select(PlanWarning).where(PlanWarning.plan_id == plan_id).order_by(PlanWarning.id)
+        )
+        return [{"where": w.place, "message": w.message} for w in rows]
+
+
+# ---------------------------------------------------------------- units
+
+
+def list_units(db: Database) -> list[dict[str, Any]]:
+    """Every unit with its aliases and the number of tasks it leads or cooperates on."""
+    with db.reader() as session:
+        counts: dict[int, int] = {
+            uid: n
+            for uid, n in session.execute(
+                select(TaskUnit.unit_id, func.count()).group_by(TaskUnit.unit_id)
+            )
+        }
+        units = session.scalars(
+            select(Unit).options(selectinload(Unit.aliases)).order_by(Unit.name)
+        )
+        return [
+            {
+                "id": u.id,
+                "name": u.name,
+                "aliases": sorted(a.alias for a in u.aliases),
+                "task_count": counts.get(u.id, 0),
+            }
+            for u in units
+        ]
+
+
+def add_alias(db: Database, actor: Actor, alias: str, unit_name: str) -> None:
+    """Record that ``alias`` names the unit ``unit_name``; later imports use it."""
+    actor.require_coordinator("维护单位别名")
+    alias = alias.strip()
+    if not alias:
+        raise InvalidInput("别名不能为空。")
+    with db.session() as session:
+        unit = find_unit(session, unit_name)
+        if session.scalar(select(UnitAlias).where(UnitAlias.alias == alias)) is not None:
+            raise InvalidInput(f"别名“{alias}”已存在。")
+        other = session.scalar(select(Unit).where(Unit.name == alias))
+        if other is not None and other.id != unit.id:
+            raise InvalidInput(
+                f"“{alias}”本身是一个已有单位；如两者是同一单位，请用 `tracker unit merge` 合并。"
+            )
+        session.add(UnitAlias(alias=alias, unit_id=unit.id))
+        audit.record(session, actor, "add_alias", "unit", unit.id, field="alias", after=alias)
+
+
+def merge_units(db: Database, actor: Actor, source_name: str, target_name: str) -> None:
+    """Merge unit ``source`` into ``target``: its task roles, reports, users and aliases move,
+    and its name becomes an alias of the target."""
+    actor.require_coordinator("合并单位")
+    with db.session() as session:
+        source = find_unit(session, source_name)
+        target = find_unit(session, target_name)
+        if source.id == target.id:
+            raise InvalidInput(f"“{source_name}”与“{target_name}”已是同一单位。")
+        target_tasks = {
+            link.task_id: link
+            for link in session.scalars(select(TaskUnit).where(TaskUnit.unit_id == target.id))
+        }
+        for link in list(session.scalars(select(TaskUnit).where(TaskUnit.unit_id == source.id))):
+            kept = target_tasks.get(link.task_id)
+            if kept is None:
+                session.add(
+                    TaskUnit(
+                        task_id=link.task_id,
+                        unit_id=target.id,
+                        role=link.role,
+                        position=link.position,
+                    )
+                )
+            elif link.role == ROLE_LEAD and kept.role != ROLE_LEAD:
+                kept.role = ROLE_LEAD
+            session.delete(link)
+            audit.record(
+                session,
+                actor,
+                "merge_unit",
+                "task",
+                link.task_id,
+                task_id=link.task_id,
+                field="unit",
+                before=source.name,
+                after=target.name,
+            )
+        session.flush()
+        for report in session.scalars(
+            select(ProgressReport).where(ProgressReport.unit_id == source.id)
+        ):
+            clash = session.scalar(
+                select(ProgressReport.id).where(
+                    ProgressReport.unit_id == target.id,
+                    ProgressReport.task_id == report.task_id,
+                    ProgressReport.period_id == report.period_id,
+                )
+            )
+            if clash is not None:
+                raise InvalidInput(
+                    f"无法合并：两个单位对同一任务（编号 {report.task_id}）同一报告期都有填报，"
+                    "请先处理其中一份。"
+                )
+            report.unit_id = target.id
+        for user in session.scalars(select(User).where(User.unit_id == source.id)):
+            user.unit_id = target.id
+        for alias in list(source.aliases):
+            alias.unit_id = target.id
+        session.flush()
+        session.add(UnitAlias(alias=source.name, unit_id=target.id))
+        old_name, old_id = source.name, source.id
+        session.delete(source)
+        audit.record(
+            session, actor, "merge_unit", "unit", target.id, before=old_name, after=target.name
+        )
+        del old_id

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -396,14 +395,3 @@ def test_every_target_in_the_seeds_is_plausible(seeds: Path) -> None:
         or re.search(r"\s", t.text)
     ]
     assert wrong == []
-
-
-def test_seed_documents_read_fast(seeds: Path) -> None:
-    paragraphs = _seed_paragraphs(seeds)
-    texts = (paragraphs * (3000 // len(paragraphs) + 1))[:3000]
-    started = time.perf_counter()
-    for text in texts:
-        extract_targets(text)
-    elapsed = time.perf_counter() - started
-    # ~3,000 task texts are imported at once; the reader must not be what the user waits on
-    assert elapsed < 1.0, f"{elapsed:.2f} s for 3000 texts"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.db import Database
@@ -22,6 +22,7 @@ from tracker.models import (
     ROLE_COOPERATING,
     ROLE_LEAD,
     Area,
+    Base,
     Plan,
     PlanWarning,
     ProgressReport,
@@ -65,19 +66,43 @@ def find_plan_by_hash(db: Database, content_hash: str) -> int | None:
         return session.scalar(select(Plan.id).where(Plan.content_hash == content_hash))
 
 
-def _unit_by_name(session: Session, name: str, cache: dict[str, Unit]) -> Unit:
-    unit = cache.get(name)
-    if unit is None:
-        unit = session.scalar(select(Unit).where(Unit.name == name))
-        if unit is None:
-            alias = session.scalar(select(UnitAlias).where(UnitAlias.alias == name))
-            unit = alias.unit if alias is not None else None
-        if unit is None:
-            unit = Unit(name=name)
-            session.add(unit)
-            session.flush()
-        cache[name] = unit
-    return unit
+def _insert_returning_ids(
+    session: Session, model: type[Base], rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert many rows in one statement; their new ids in the order of ``rows``."""
+    if not rows:
+        return []
+    result = session.execute(
+        insert(model).returning(model.__table__.c.id, sort_by_parameter_order=True), rows
+    )
+    return [row[0] for row in result]
+
+
+def _unit_ids(session: Session, names: list[str]) -> dict[str, int]:
+    """The unit id of every name (canonical name or alias), creating the units not yet known."""
+    wanted = list(dict.fromkeys(names))
+    found: dict[str, int] = {}
+    for chunk in range(0, len(wanted), 500):
+        part = wanted[chunk : chunk + 500]
+        found.update(
+            session.execute(select(Unit.name, Unit.id).where(Unit.name.in_(part))).tuples().all()
+        )
+        found.update(
+            session.execute(
+                select(UnitAlias.alias, UnitAlias.unit_id).where(UnitAlias.alias.in_(part))
+            )
+            .tuples()
+            .all()
+        )
+    missing = [n for n in wanted if n not in found]
+    found.update(
+        zip(
+            missing,
+            _insert_returning_ids(session, Unit, [{"name": n} for n in missing]),
+            strict=True,
+        )
+    )
+    return found
 
 
 def commit_import(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResult:
@@ -98,55 +123,83 @@ def commit_import(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResul
         )
         session.add(plan)
         session.flush()
-        areas: dict[tuple[str, str], Area] = {}
-        units: dict[str, Unit] = {}
-        for position, (code, title) in enumerate(parsed.areas, 1):
-            area = Area(plan_id=plan.id, code=code, title=title, position=position)
-            session.add(area)
-            areas[(code, title)] = area
-        session.flush()
-        for position, pt in enumerate(parsed.tasks, 1):
-            task = Task(
-                plan_id=plan.id,
-                area_id=areas[(pt.area_code, pt.area_title)].id,
-                code=pt.code,
-                measure_title=pt.title,
-                content=pt.content,
-                deadline=pt.deadline,
-                remarks=pt.remarks,
-                source_place=pt.where,
-                position=position,
-            )
-            session.add(task)
+        # Bulk inserts (one statement per table): a province-size plan stores in well
+        # under a second instead of paying the ORM's per-object bookkeeping.
+        area_ids = _insert_returning_ids(
+            session,
+            Area,
+            [
+                {"plan_id": plan.id, "code": code, "title": title, "position": position}
+                for position, (code, title) in enumerate(parsed.areas, 1)
+            ],
+        )
+        area_id = dict(zip(parsed.areas, area_ids, strict=True))
+        unit_id = _unit_ids(
+            session, [n for pt in parsed.tasks for n in (*pt.lead_units, *pt.cooperating_units)]
+        )
+        task_ids = _insert_returning_ids(
+            session,
+            Task,
+            [
+                {
+                    "plan_id": plan.id,
+                    "area_id": area_id[(pt.area_code, pt.area_title)],
+                    "code": pt.code,
+                    "measure_title": pt.title,
+                    "content": pt.content,
+                    "deadline": pt.deadline,
+                    "remarks": pt.remarks,
+                    "source_place": pt.where,
+                    "position": position,
+                    "version": 1,
+                }
+                for position, pt in enumerate(parsed.tasks, 1)
+            ],
+        )
+        links: list[dict[str, Any]] = []
+        targets: list[dict[str, Any]] = []
+        for task_id, pt in zip(task_ids, parsed.tasks, strict=True):
             seen: set[int] = set()
-            links: list[TaskUnit] = []
+            position = 0
             for role, names in (
                 (ROLE_LEAD, pt.lead_units),
                 (ROLE_COOPERATING, pt.cooperating_units),
             ):
                 for name in names:
-                    unit = _unit_by_name(session, name, units)
-                    if unit.id in seen:
+                    uid = unit_id[name]
+                    if uid in seen:
                         continue
-                    seen.add(unit.id)
-                    links.append(TaskUnit(unit=unit, role=role, position=len(links) + 1))
-            task.unit_links = links
-            task.targets = [
-                Target(
-                    year=t.year,
-                    indicator=t.indicator,
-                    verb=t.verb,
-                    comparator=t.comparator,
-                    value=t.value,
-                    measure_unit=t.unit,
-                    text=t.text,
-                    position=i,
-                )
+                    seen.add(uid)
+                    position += 1
+                    links.append(
+                        {"task_id": task_id, "unit_id": uid, "role": role, "position": position}
+                    )
+            targets.extend(
+                {
+                    "task_id": task_id,
+                    "year": t.year,
+                    "indicator": t.indicator,
+                    "verb": t.verb,
+                    "comparator": t.comparator,
+                    "value": t.value,
+                    "measure_unit": t.unit,
+                    "text": t.text,
+                    "position": i,
+                }
                 for i, t in enumerate(pt.targets, 1)
-            ]
-        for w in parsed.warnings:
-            session.add(PlanWarning(plan_id=plan.id, place=w.where, message=w.message))
-        session.flush()
+            )
+        if links:
+            session.execute(insert(TaskUnit), links)
+        if targets:
+            session.execute(insert(Target), targets)
+        if parsed.warnings:
+            session.execute(
+                insert(PlanWarning),
+                [
+                    {"plan_id": plan.id, "place": w.where, "message": w.message}
+                    for w in parsed.warnings
+                ],
+            )
         audit.record(
             session,
             actor,

@@ -6,11 +6,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SEED_000, SEED_001, SEED_002, SEED_004
 
 from tracker.errors import ImportFailed
 from tracker.importing.importer import parse_plan
 from tracker.importing.result import ParsedPlan, ParsedTask
+
+from conftest import SEED_000, SEED_001, SEED_002, SEED_004
 
 
 @pytest.fixture(scope="module")

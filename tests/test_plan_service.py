@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SEED_001, SEED_002, SEED_004
 from sqlalchemy import func, select
 
 from tracker.cli import main
@@ -15,6 +14,8 @@ from tracker.errors import ImportFailed, NotFound
 from tracker.models import AuditRecord, Plan, Task, TaskUnit, Unit
 from tracker.services import plans
 from tracker.services.actor import SYSTEM, Actor
+
+from conftest import SEED_001, SEED_002, SEED_004
 
 
 def count(db: Database, model: type) -> int:

@@ -1,0 +1,131 @@
+"""The same task breakdown from Word and Excel files holding the 任务分工 table with merged cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.errors import ImportFailed
+from tracker.importing.importer import parse_plan
+from tracker.importing.result import ParsedPlan
+
+from builders import write_docx, write_xlsx
+from conftest import SEED_001
+
+HEADER = ["序号", "重点领域", "行动措施", "主要工作", "牵头单位", "配合单位"]
+
+
+@pytest.fixture(scope="module")
+def text_plan() -> ParsedPlan:
+    return parse_plan(SEED_001)
+
+
+def table_rows(plan: ParsedPlan) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """The breakdown as a real table: one row per task, 重点领域 merged over each area's
+    block, 序号 and 行动措施 merged over the sub-rows of a measure. Row 0 is the header."""
+    rows: list[list[str]] = [HEADER]
+    merges: list[tuple[int, int, int, int]] = []
+    area_start = measure_start = 1
+    for i, task in enumerate(plan.tasks):
+        r = i + 1
+        previous = plan.tasks[i - 1] if i else None
+        new_area = previous is None or previous.area_title != task.area_title
+        new_measure = previous is None or previous.title != task.title or new_area
+        seq = task.code.split("-")[0]
+        rows.append(
+            [
+                seq if new_measure else "",
+                f"{task.area_code}、{task.area_title}" if new_area else "",
+                task.title if new_measure else "",
+                task.content,
+                "、".join(task.lead_units),
+                "、".join(task.cooperating_units) or "/",
+            ]
+        )
+        following = plan.tasks[i + 1] if i + 1 < len(plan.tasks) else None
+        if following is None or following.area_title != task.area_title:
+            if r > area_start:
+                merges.append((area_start, 1, r, 1))
+            area_start = r + 1
+        if following is None or following.title != task.title or following.area_title != task.area_title:
+            if r > measure_start:
+                merges.extend([(measure_start, 0, r, 0), (measure_start, 2, r, 2)])
+            measure_start = r + 1
+    return rows, merges
+
+
+def same_breakdown(got: ParsedPlan, want: ParsedPlan) -> None:
+    assert len(got.tasks) == len(want.tasks)
+    for g, w in zip(got.tasks, want.tasks, strict=True):
+        assert (g.code, g.area_title, g.title) == (w.code, w.area_title, w.title)
+        assert g.content == w.content
+        assert g.lead_units == w.lead_units, g.code
+        assert g.cooperating_units == w.cooperating_units, g.code
+        assert [t.value for t in g.targets] == [t.value for t in w.targets]
+
+
+def test_word_table_with_merged_cells(tmp_path: Path, text_plan: ParsedPlan) -> None:
+    rows, merges = table_rows(text_plan)
+    assert any(m[1] == 1 for m in merges) and any(m[1] == 0 for m in merges)
+    path = write_docx(
+        tmp_path / "分工.docx",
+        paragraphs=["银川市碳达峰实施方案任务分工", ""],
+        tables=[rows],
+        merges={0: merges},
+    )
+    plan = parse_plan(path)
+    assert plan.method == "table"
+    assert plan.source_format == "docx"
+    assert len(plan.areas) == 12
+    same_breakdown(plan, text_plan)
+
+
+def test_excel_sheet_with_title_row_merges_and_extra_columns(
+    tmp_path: Path, text_plan: ParsedPlan
+) -> None:
+    rows, merges = table_rows(text_plan)
+    # extra columns 完成时限 and 备注; the header sits under a merged title row
+    wide = [[*rows[0], "完成时限", "备注"]] + [[*r, "2025年底前", ""] for r in rows[1:]]
+    ranges = [
+        f"{chr(65 + left)}{top + 2}:{chr(65 + right)}{bottom + 2}"
+        for top, left, bottom, right in merges
+    ]
+    path = write_xlsx(
+        tmp_path / "任务分工.xlsx",
+        {"任务分工": wide, "说明": [["本表由市发展改革委汇总"]]},
+        merges={"任务分工": ranges},
+        titles={"任务分工": "银川市碳达峰实施方案任务分工"},
+    )
+    plan = parse_plan(path)
+    assert plan.title == "银川市碳达峰实施方案"
+    assert plan.source_format == "xlsx"
+    same_breakdown(plan, text_plan)
+    assert {t.deadline for t in plan.tasks} == {"2025年底前"}
+    assert plan.tasks[0].where == "工作表“任务分工”第3行"
+
+
+def test_spreadsheet_without_task_table_is_refused(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "预算.xlsx", {"Sheet1": [["项目", "金额"], ["培训", 3000]]})
+    with pytest.raises(ImportFailed) as info:
+        parse_plan(path)
+    assert "预算.xlsx" in str(info.value)
+    assert "没有找到任务分工表" in str(info.value)
+
+
+def test_word_document_with_annotated_paragraphs(tmp_path: Path) -> None:
+    path = write_docx(
+        tmp_path / "方案.docx",
+        paragraphs=[
+            "某县碳达峰实施方案",
+            "（一）能源绿色低碳转型行动",
+            "1.大力发展光伏。到2025年，光伏装机达到50万千瓦。（县发展改革局牵头，县自然资源局等按职责分工负责）",
+            "2.推进节能改造。（责任单位：县住建局、财政局）",
+        ],
+    )
+    plan = parse_plan(path)
+    assert plan.method == "annotations"
+    assert [t.code for t in plan.tasks] == ["（一）1", "（一）2"]
+    assert plan.tasks[0].where == "第3段"
+    assert plan.tasks[1].cooperating_units == ["县财政局"]
+    assert plan.tasks[0].targets[0].value == 50

@@ -271,6 +271,15 @@ def parse_table(table: SourceTable, header_index: int, header: dict[int, str]) -
                 ImportWarning(str(place), "该行的单元格多于表头的列数，多出的内容已忽略")
             )
         rows.append(Row(cells, place, repaired))
+        if not repaired and any(
+            _unit_list_score(cells.get(name, "")) < 0 for name in ("lead", "coop", "units")
+        ):
+            warnings.append(
+                ImportWarning(
+                    str(place),
+                    "该行的单位栏看起来不是单位名称（可能各列错位），无法确定如何归位，已按原样读取，请核对",
+                )
+            )
         if repaired:
             warnings.append(
                 ImportWarning(

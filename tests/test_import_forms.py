@@ -189,3 +189,57 @@ def test_pdf_table_with_page_breaks_subrows_shift_and_middle_labels(tmp_path: Pa
     assert by_code["5"].lead_units == ["市工业和信息化局"]
     assert any("错位" in w.message for w in plan.warnings)
     assert by_code["1"].targets and by_code["1"].targets[0].year == 2025
+
+
+def test_label_on_its_own_line_and_square_brackets(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "（一）能源行动\n1.发展风电。推进项目建设。\n责任单位：市发展改革委、市自然资源局\n"
+        "2.发展光伏。推进项目建设。【牵头单位：市能源局；参加单位：市住建局】\n"
+        "3.发展储能。推进示范。\n",
+    )
+    assert [t.code for t in plan.tasks] == ["（一）1", "（一）2"]
+    assert plan.tasks[0].lead_units == ["市发展改革委"]
+    assert plan.tasks[0].cooperating_units == ["市自然资源局"]
+    assert plan.tasks[1].lead_units == ["市能源局"]
+    assert plan.tasks[1].cooperating_units == ["市住房城乡建设局"]
+    # item 3 lost its annotation while its siblings have one: say so
+    assert any(w.where == "第5行" and "发展储能" in w.message for w in plan.warnings)
+
+
+def test_table_with_lead_and_responsible_columns(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "序号\t工作任务\t牵头单位\t责任单位\t完成时限\n"
+        "1\t推进光伏建设。\t市发改委\t市住建局、市自然资源局\t2025年\n",
+    )
+    task = plan.tasks[0]
+    assert task.lead_units == ["市发展改革委"]
+    assert task.cooperating_units == ["市住房城乡建设局", "市自然资源局"]
+    assert task.deadline == "2025年"
+
+
+def test_two_row_header_repeated_after_page_break(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "序号\t重点任务\t责任单位\t\t完成时限\n"
+        "\t\t牵头单位\t配合单位\t\n"
+        "1\t推进光伏建设。\t市发改委\t市住建局\t2025年\n"
+        "序号\t重点任务\t责任单位\t\t完成时限\n"
+        "\t\t牵头单位\t配合单位\t\n"
+        "2\t推进风电建设。\t市能源局\t/\t2026年\n",
+    )
+    assert [t.code for t in plan.tasks] == ["1", "2"]
+    assert plan.tasks[0].lead_units == ["市发展改革委"]
+    assert plan.tasks[0].cooperating_units == ["市住房城乡建设局"]
+    assert plan.tasks[1].cooperating_units == []
+    assert plan.tasks[1].deadline == "2026年"
+
+
+def test_single_responsible_column_marks_the_lead(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "序号\t重点任务\t责任单位\n1\t推进光伏建设。\t市住建局、市发改委（牵头）、市财政局\n",
+    )
+    assert plan.tasks[0].lead_units == ["市发展改革委"]
+    assert plan.tasks[0].cooperating_units == ["市住房城乡建设局", "市财政局"]

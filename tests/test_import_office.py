@@ -48,7 +48,11 @@ def table_rows(plan: ParsedPlan) -> tuple[list[list[str]], list[tuple[int, int, 
             if r > area_start:
                 merges.append((area_start, 1, r, 1))
             area_start = r + 1
-        if following is None or following.title != task.title or following.area_title != task.area_title:
+        if (
+            following is None
+            or following.title != task.title
+            or following.area_title != task.area_title
+        ):
             if r > measure_start:
                 merges.extend([(measure_start, 0, r, 0), (measure_start, 2, r, 2)])
             measure_start = r + 1

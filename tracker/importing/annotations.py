@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from tracker.importing.units import split_unit_list
 
-OPEN = "（("
-CLOSE = "）)"
+OPEN = "（(【［"
+CLOSE = "）)】］"
 
 _LABEL = re.compile(
     r"^(?:责任单位|责任部门|牵头单位|牵头部门|负责单位|负责部门|主责单位|实施单位|责任主体)\s*[：:]\s*"
@@ -97,7 +97,7 @@ def _strip_tail(text: str) -> str:
 
 def _split_sentences(body: str) -> tuple[str, list[str]]:
     """The unit-list part of an annotation and the sentences after it (blanket notes)."""
-    parts = [p for p in re.split(r"[。；;]", body) if p.strip()]
+    parts = [p for p in body.split("。") if p.strip()]
     if not parts:
         return "", []
     return parts[0], parts[1:]

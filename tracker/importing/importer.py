@@ -157,12 +157,16 @@ def _task_from_text(
 
 
 def _split_combined(text: str) -> tuple[list[str], list[str]]:
+    """A single 责任单位 cell: the units marked （牵头） lead, else the first one does."""
+    marked = {
+        name
+        for piece in re.findall(r"([^、，,；;\s]+?)[（(](?:牵头|主责|牵头单位)[）)]", text)
+        for name in split_unit_list(piece)
+    }
     names = split_unit_list(text)
-    marked = [n for n in names if re.search(r"[（(]牵头[）)]$", n)]
-    if marked:
-        clean = [re.sub(r"[（(]牵头[）)]$", "", n) for n in names]
-        leads = [re.sub(r"[（(]牵头[）)]$", "", n) for n in marked]
-        return leads, [n for n in clean if n not in leads]
+    leads = [n for n in names if n in marked]
+    if leads:
+        return leads, [n for n in names if n not in marked]
     return names[:1], names[1:]
 
 

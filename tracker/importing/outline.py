@@ -46,6 +46,9 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
 ]
 
 
+_BARE_LABEL = re.compile(r"^(?:责任单位|责任部门|牵头单位|牵头部门|负责单位|主责单位)\s*[：:]\s*\S")
+
+
 def chinese_number(text: str) -> int:
     """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (up to 99)."""
     if not text:
@@ -180,6 +183,10 @@ def parse_outline(lines: list[SourceLine]) -> Node:
                 parent.children.append(node)
                 current = node
                 continue
+        if _BARE_LABEL.match(line):
+            # "责任单位：A、B" written on its own line without brackets: bracket it, so that
+            # it reads like every other annotation.
+            line = f"（{line.rstrip('。；;')}）"
         current.line_places.append((len(current.text), source.place))
         current.text = _joins(current.text, line)
     return root

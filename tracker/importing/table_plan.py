@@ -99,6 +99,10 @@ def header_fields(cells: Sequence[str]) -> dict[int, str] | None:
             continue
         mapping[i] = field_name
     fields = set(mapping.values())
+    if {"lead", "units"} <= fields and "coop" not in fields:
+        # 牵头单位 + 责任单位: the second column names the other responsible units.
+        mapping = {i: ("coop" if f == "units" else f) for i, f in mapping.items()}
+        fields = set(mapping.values())
     has_units = bool(fields & {"lead", "units"})
     has_text = bool(fields & {"work", "measure"})
     if has_units and has_text and len(fields) >= 3:
@@ -243,9 +247,10 @@ def _best_alignment(
 # ---------------------------------------------------------------- the table
 
 
-def _is_repeated_header(raw: list[str], header: dict[int, str]) -> bool:
-    found = header_fields(raw)
-    return found is not None and set(found.values()) == set(header.values())
+def _is_repeated_header(raw: list[str]) -> bool:
+    """A header row again (after a page break): every filled cell is a header word."""
+    words = [re.sub(r"\s+", "", c) for c in raw if c.strip()]
+    return len(words) >= 2 and all(w in _WORD_TO_FIELD for w in words)
 
 
 def _clean_units(text: str) -> str:
@@ -263,7 +268,7 @@ def parse_table(table: SourceTable, header_index: int, header: dict[int, str]) -
         cells_raw = [c.strip() for c in raw]
         if not any(cells_raw):
             continue
-        if _is_repeated_header(cells_raw, header):
+        if _is_repeated_header(cells_raw):
             continue
         cells, repaired = _best_alignment(cells_raw, header, width)
         if len(cells_raw) > width and any(cells_raw[width:]) and not repaired:
@@ -394,10 +399,33 @@ def find_breakdown_tables(
     for table in tables:
         for index, raw in enumerate(table.rows[:30]):
             header = header_fields(raw)
-            if header is not None:
-                found.append((table, index, header))
-                break
+            if header is None:
+                continue
+            if index + 1 < len(table.rows):
+                lower = _subheader(table.rows[index + 1])
+                if lower:
+                    # A two-row header (责任单位 spanning 牵头单位 | 配合单位): the lower
+                    # row names the columns it covers.
+                    header = {i: f for i, f in header.items() if f != "units" or i not in lower}
+                    header.update(lower)
+                    index += 1
+            found.append((table, index, header))
+            break
     return found
+
+
+def _subheader(cells: Sequence[str]) -> dict[int, str]:
+    """Column → field for a second header row made only of header words (or blanks)."""
+    mapping: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        word = re.sub(r"\s+", "", cell)
+        if not word:
+            continue
+        field_name = _WORD_TO_FIELD.get(word)
+        if field_name is None:
+            return {}
+        mapping[i] = field_name
+    return mapping if set(mapping.values()) & {"lead", "coop"} else {}
 
 
 # ---------------------------------------------------------------- areas

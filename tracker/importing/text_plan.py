@@ -111,7 +111,32 @@ def tasks_from_outline(root: Node) -> tuple[list[RawTask], list[ImportWarning]]:
                 )
             )
             tasks[-1].content += tail
+    warnings.extend(_unannotated_siblings(root))
     return tasks, warnings
+
+
+def _unannotated_siblings(root: Node) -> list[ImportWarning]:
+    """Items without an annotation among siblings that all have one: probably a lost
+    annotation (a page break, a typo), so the person checking the preview should know."""
+    out: list[ImportWarning] = []
+    for parent in root.walk():
+        items = [c for c in parent.children if c.level >= LEVEL_SECTION]
+        marked = [c for c in items if _annotated(c)]
+        if len(marked) < 2 or len(marked) == len(items):
+            continue
+        for child in items:
+            if not _annotated(child):
+                out.append(
+                    ImportWarning(
+                        str(child.place),
+                        f"“{child.title}”没有责任单位标注（同级其他各项都有），未作为任务导入，请核对",
+                    )
+                )
+    return out
+
+
+def _annotated(node: Node) -> bool:
+    return bool(find_annotations(node.text)) or any(_annotated(c) for c in node.children)
 
 
 def _segments(text: str, annotations: list[Annotation]) -> list[tuple[str, Annotation]]:

@@ -259,6 +259,8 @@ _LABEL = re.compile(
     r"(?:责任|牵头|配合|参加|参与|协办|协同|主办|主责|负责|实施|承办|落实)(?:单位|部门|主体)\s*[：:]"
 )
 _DUTY = re.compile(r"等?(?:按照?|根据|依据|依照)(?:各自)?(?:职责|职能|分工|工作职责)[^、，,；;\n]*")
+# A role written after a name in brackets: 市发改委（牵头）. Callers that care read it first.
+ROLE_MARK = re.compile(r"[（(](?:牵头|主责|牵头单位|配合|参与|协办)[）)]")
 _LEAD_WORD = re.compile(r"(?:牵头(?:负责|组织|落实)?|以及)")
 _TRAILING_ROLE = re.compile(
     r"(?:等(?:有关|相关|其他)?(?:单位|部门|机构|成员单位)?)?"
@@ -400,6 +402,7 @@ def _split_cached(text: str) -> tuple[str, ...]:
     text = text.split("。", 1)[0]
     text = _LABEL.sub("、", text)
     text = _DUTY.sub("、", text)
+    text = ROLE_MARK.sub("", text)
     text = _LEAD_WORD.sub("、", text)
     names: list[str] = []
     for piece in _split_top_level(text):

@@ -148,3 +148,15 @@ def test_cli_bad_input_exits_non_zero(
     assert "empty.xlsx" in capsys.readouterr().err
     assert main(["--db", db_url, "plans", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["plans"] == []
+
+
+def test_import_creates_the_plans_periods(db: Database) -> None:
+    from tracker.services import periods
+
+    parsed = plans.preview_import(db, SEED_004)
+    assert (parsed.start_year, parsed.horizon_year) == (2023, 2030)  # 2023年12月29日
+    plan_id = plans.commit_import(db, parsed, SYSTEM).plan_id
+    codes = [p["code"] for p in periods.list_periods(db, SYSTEM, plan_id)["periods"]]
+    assert codes[0] == "2023H1"
+    assert codes[-1] == "2030H2"
+    assert len(codes) == 16

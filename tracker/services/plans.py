@@ -6,6 +6,7 @@ plain data (dicts, dataclasses), never ORM objects.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,9 @@ from tracker.models import (
     User,
 )
 from tracker.services import audit
+from tracker.services.access import find_unit
 from tracker.services.actor import Actor
+from tracker.services.periods import create_periods
 
 Progress = Callable[[int, int], None]
 
@@ -120,9 +123,12 @@ def commit_import(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResul
             source_format=parsed.source_format,
             content_hash=parsed.content_hash,
             imported_by=actor.name,
+            start_year=parsed.start_year or dt.date.today().year,
+            horizon_year=parsed.horizon_year,
         )
         session.add(plan)
         session.flush()
+        create_periods(session, plan, actor)
         # Bulk inserts (one statement per table): a province-size plan stores in well
         # under a second instead of paying the ORM's per-object bookkeeping.
         area_ids = _insert_returning_ids(
@@ -245,17 +251,6 @@ def _task_dict(task: Task) -> dict[str, Any]:
         "where": task.source_place,
         "version": task.version,
     }
-
-
-def find_unit(session: Session, name: str) -> Unit:
-    """The unit called ``name`` (canonical name or alias); :class:`NotFound` otherwise."""
-    unit = session.scalar(select(Unit).where(Unit.name == name))
-    if unit is None:
-        alias = session.scalar(select(UnitAlias).where(UnitAlias.alias == name))
-        unit = alias.unit if alias is not None else None
-    if unit is None:
-        raise NotFound(f"没有名为“{name}”的单位。可用 `tracker unit list` 查看全部单位。")
-    return unit
 
 
 def list_tasks(

@@ -1,0 +1,226 @@
+"""Look-ups and rights checks shared by the progress services.
+
+Every function here works inside a session the calling service opened, and raises a domain
+exception whose message names the thing the user asked for (a task id, a period, a unit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from tracker.errors import InvalidInput, NotFound, PeriodLocked, PermissionDenied
+from tracker.models import Period, Plan, Task, TaskUnit, Unit, UnitAlias
+from tracker.services.actor import Actor
+
+ROLE_LABELS = {"lead": "牵头", "cooperating": "配合"}
+
+_CODE = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Hh]\s*([12])\s*$")
+_CHINESE = re.compile(r"^\s*(\d{4})\s*年?\s*(上半年|下半年|全年|年度)?\s*$")
+
+
+def find_unit(session: Session, name: str) -> Unit:
+    """The unit called ``name`` (canonical name or alias); :class:`NotFound` otherwise."""
+    unit = session.scalar(select(Unit).where(Unit.name == name))
+    if unit is None:
+        alias = session.scalar(select(UnitAlias).where(UnitAlias.alias == name))
+        unit = alias.unit if alias is not None else None
+    if unit is None:
+        raise NotFound(f"没有名为“{name}”的单位。可用 `tracker unit list` 查看全部单位。")
+    return unit
+
+
+def period_name(year: int, half: int) -> str:
+    """The Chinese name of a period: ``2025年上半年`` (H1) or ``2025年全年`` (H2)."""
+    return f"{year}年上半年" if half == 1 else f"{year}年全年"
+
+
+def parse_period_code(text: str) -> str:
+    """Normalise a period given by the user to its code (``2025H1`` / ``2025H2``).
+
+    Accepts ``2025H1``, ``2025h2``, ``2025-H1``, ``2025年上半年``, ``2025年全年``,
+    ``2025年下半年`` and ``2025年度`` / ``2025`` (both the annual report, H2).
+    """
+    match = _CODE.match(text)
+    if match:
+        return f"{match.group(1)}H{match.group(2)}"
+    match = _CHINESE.match(text)
+    if match:
+        half = 1 if match.group(2) == "上半年" else 2
+        return f"{match.group(1)}H{half}"
+    raise InvalidInput(
+        f"无法识别报告期“{text}”：请写作 2025H1（2025年上半年）或 2025H2（2025年全年）。"
+    )
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as aware UTC (SQLite returns naive datetimes, stored as UTC)."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+def format_time(moment: dt.datetime | None) -> str | None:
+    """A stored time in local time, as ``2025-07-01 10:23``."""
+    if moment is None:
+        return None
+    return as_utc(moment).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def resolve_plan_id(session: Session, plan_id: int | None) -> int:
+    """``plan_id`` checked to exist; when None, the only plan in the database."""
+    if plan_id is not None:
+        if session.get(Plan, plan_id) is None:
+            raise NotFound(f"没有编号为 {plan_id} 的实施方案。可用 `tracker plans` 查看。")
+        return plan_id
+    ids = list(session.scalars(select(Plan.id).order_by(Plan.id)))
+    if not ids:
+        raise NotFound("数据库中还没有实施方案，请先导入（tracker import）。")
+    if len(ids) > 1:
+        listed = "、".join(str(i) for i in ids)
+        raise InvalidInput(f"数据库中有多个实施方案（编号 {listed}），请用 --plan 指明。")
+    return ids[0]
+
+
+def find_period(
+    session: Session,
+    plan_id: int,
+    period: str | int,
+    *,
+    for_share: bool = False,
+    for_update: bool = False,
+) -> Period:
+    """The period of plan ``plan_id`` given by code/name (``2025H1``) or by id.
+
+    With ``for_share`` (writing a report) or ``for_update`` (locking the period) the row is
+    locked until the transaction ends, so a report cannot slip into a period being locked
+    (PostgreSQL; SQLite serialises writers anyway).
+    """
+    query = select(Period).where(Period.plan_id == plan_id)
+    if isinstance(period, int):
+        query = query.where(Period.id == period)
+        shown = f"编号 {period}"
+    else:
+        code = parse_period_code(period)
+        query = query.where(Period.code == code)
+        shown = code
+    if for_update:
+        query = query.with_for_update()
+    elif for_share:
+        query = query.with_for_update(read=True)
+    found = session.scalar(query)
+    if found is None:
+        codes = list(
+            session.scalars(
+                select(Period.code)
+                .where(Period.plan_id == plan_id)
+                .order_by(Period.year, Period.half)
+            )
+        )
+        available = (
+            f"（可用报告期：{codes[0]} … {codes[-1]}）" if codes else "（该方案还没有报告期）"
+        )
+        raise NotFound(f"实施方案 {plan_id} 没有报告期 {shown}{available}。")
+    return found
+
+
+def ensure_open(period: Period) -> None:
+    """Raise :class:`PeriodLocked` if ``period`` is locked."""
+    if period.locked:
+        who = (
+            f"（由“{period.locked_by}”于 {format_time(period.locked_at)} 锁定）"
+            if period.locked_by
+            else ""
+        )
+        raise PeriodLocked(
+            f"报告期 {period.code}（{period.name}）已锁定{who}，不能再修改。"
+            "如需修改，请协调员先重新开放该报告期。"
+        )
+
+
+def find_task(session: Session, task_id: int) -> Task:
+    """The task with id ``task_id``; :class:`NotFound` otherwise."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"没有编号为 {task_id} 的任务。可用 `tracker tasks` 查看任务编号。")
+    return task
+
+
+def task_roles(session: Session, task_id: int) -> dict[int, str]:
+    """unit id → role (``lead`` / ``cooperating``) of every unit on the task."""
+    rows = session.execute(
+        select(TaskUnit.unit_id, TaskUnit.role).where(TaskUnit.task_id == task_id)
+    ).all()
+    return {unit_id: role for unit_id, role in rows}
+
+
+def require_task_visible(session: Session, actor: Actor, task: Task) -> dict[int, str]:
+    """Check a reporter's unit leads or cooperates on ``task``; returns the task's roles."""
+    roles = task_roles(session, task.id)
+    if not actor.is_coordinator and (actor.unit_id is None or actor.unit_id not in roles):
+        raise PermissionDenied(
+            f"用户“{actor.name}”（{actor.unit_name or '未绑定单位'}）无权查看或填报任务 {task.id}"
+            f"（{task.measure_title}）：该单位不是此任务的牵头或配合单位。"
+        )
+    return roles
+
+
+def resolve_unit(
+    session: Session,
+    actor: Actor,
+    task: Task,
+    roles: dict[int, str],
+    unit: str | int | None,
+    *,
+    editing: bool = True,
+) -> Unit:
+    """The unit whose report is meant, checked to be on the task (and, when ``editing``,
+    to be the reporter's own unit).
+
+    A reporter's unit is the default; a coordinator must name the unit.
+    """
+    if unit is None:
+        if actor.is_coordinator:
+            raise InvalidInput(
+                f"请用 --unit 指明填报单位（任务 {task.id} 的单位："
+                f"{unit_names(session, task.id)}）。"
+            )
+        assert actor.unit_id is not None  # require_task_visible passed
+        found = session.get(Unit, actor.unit_id)
+        if found is None:
+            raise NotFound(f"用户“{actor.name}”绑定的单位已不存在。")
+        return found
+    found = session.get(Unit, unit) if isinstance(unit, int) else find_unit(session, unit)
+    if found is None:
+        raise NotFound(f"没有编号为 {unit} 的单位。")
+    if editing and not actor.is_coordinator and found.id != actor.unit_id:
+        raise PermissionDenied(
+            f"用户“{actor.name}”（{actor.unit_name}）无权填报或修改“{found.name}”的报告。"
+        )
+    if found.id not in roles:
+        raise InvalidInput(
+            f"“{found.name}”不是任务 {task.id}（{task.measure_title}）的牵头或配合单位"
+            f"（该任务的单位：{unit_names(session, task.id)}）。"
+        )
+    return found
+
+
+def unit_names(session: Session, task_id: int) -> str:
+    """The units of a task as text, in document order: ``市发改委（牵头）、市工信局（配合）``."""
+    rows = session.execute(
+        select(Unit.name, TaskUnit.role)
+        .join(TaskUnit, TaskUnit.unit_id == Unit.id)
+        .where(TaskUnit.task_id == task_id)
+        .order_by(TaskUnit.role.desc(), TaskUnit.position)
+    ).all()
+    if not rows:
+        return "无"
+    return "、".join(f"{name}（{ROLE_LABELS.get(role, role)}）" for name, role in rows)
+
+
+def visible_task_filter(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause limiting tasks to the reporter's unit (None for a coordinator)."""
+    if actor.is_coordinator:
+        return None
+    return Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == (actor.unit_id or -1)))

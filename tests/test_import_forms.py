@@ -13,6 +13,8 @@ from tracker.importing.importer import parse_plan
 from tracker.importing.outline import chinese_number, parse_outline
 from tracker.importing.result import ParsedPlan
 
+from builders import write_docx
+
 
 def plan_from_text(tmp_path: Path, text: str, name: str = "plan.txt") -> ParsedPlan:
     path = tmp_path / name
@@ -243,3 +245,31 @@ def test_single_responsible_column_marks_the_lead(tmp_path: Path) -> None:
     )
     assert plan.tasks[0].lead_units == ["市发展改革委"]
     assert plan.tasks[0].cooperating_units == ["市住房城乡建设局", "市财政局"]
+
+
+def test_page_numbers_inside_an_annotation_are_dropped(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "（一）能源行动\n1.发展风电。推进项目建设。（责任单位：市发展改革委、\n\n— 5 —\n\n市自然资源局）\n",
+    )
+    assert plan.tasks[0].cooperating_units == ["市自然资源局"]
+    assert "5" not in plan.tasks[0].content
+
+
+def test_heading_with_unnumbered_annotated_paragraphs(tmp_path: Path) -> None:
+    # Word's automatic numbering leaves no "1." in the text: each paragraph is an item
+    path = write_docx(
+        tmp_path / "auto.docx",
+        paragraphs=[
+            "某县碳达峰实施方案",
+            "（一）能源绿色低碳转型行动",
+            "大力发展光伏。推进屋顶光伏。（县发展改革局牵头，县住建局等按职责分工负责）",
+            "推进节能改造。实施公共建筑改造。（责任单位：县住建局、县财政局）",
+        ],
+    )
+    plan = parse_plan(path)
+    assert [(t.code, t.area_title, t.title) for t in plan.tasks] == [
+        ("（一）-1", "能源绿色低碳转型行动", "大力发展光伏"),
+        ("（一）-2", "能源绿色低碳转型行动", "推进节能改造"),
+    ]
+    assert plan.tasks[1].lead_units == ["县住房城乡建设局"]

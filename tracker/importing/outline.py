@@ -46,6 +46,7 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
 ]
 
 
+_PAGE_NUMBER = re.compile(r"^[-—－–_\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*/\s*\d{1,3})?[-—－–_\s]*$")
 _BARE_LABEL = re.compile(r"^(?:责任单位|责任部门|牵头单位|牵头部门|负责单位|主责单位)\s*[：:]\s*\S")
 
 
@@ -163,8 +164,8 @@ def parse_outline(lines: list[SourceLine]) -> Node:
     current = root
     for source in lines:
         line = source.text.replace("\u3000", " ").strip()
-        if not line:
-            continue
+        if not line or _PAGE_NUMBER.match(line):
+            continue  # blank lines and page numbers (— 5 —) left by a PDF extraction
         match = _match_marker(line)
         if match is not None:
             level, number, marker, rest = match

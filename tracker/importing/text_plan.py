@@ -79,21 +79,31 @@ def tasks_from_outline(root: Node) -> tuple[list[RawTask], list[ImportWarning]]:
                 )
             )
             continue
-        area = area_of(node)
+        segments = _segments(node.text, annotations)
+        # A heading whose own text carries several annotations has unnumbered items under
+        # it (one paragraph each): the heading is their area, each paragraph a task.
+        unnumbered = node.level <= LEVEL_SECTION and len(segments) > 1
+        area = node if unnumbered else area_of(node)
         if area is None:
             warnings.append(
                 ImportWarning(str(node.place), f"“{node.title}”不在任何重点领域或章节标题之下")
             )
         base_code = code_of(node)
         title = node.title
-        segments = _segments(node.text, annotations)
         for index, (segment, annotation) in enumerate(segments, 1):
             code = base_code if len(segments) == 1 else f"{base_code}-{index}"
-            content = strip_heading(segment, title) if index == 1 else segment.strip()
+            if unnumbered:
+                if index == 1:
+                    segment = strip_heading(segment, title)
+                item_title = heading_of(segment)
+                content = strip_heading(segment, item_title)
+            else:
+                content = strip_heading(segment, title) if index == 1 else segment.strip()
+                item_title = title if index == 1 else f"{title}（{heading_of(segment)}）"
             task = RawTask(
                 area=area,
                 code=code,
-                title=title if index == 1 else f"{title}（{heading_of(segment)}）",
+                title=item_title,
                 content=content,
                 leads=annotation.leads,
                 cooperating=annotation.cooperating,

@@ -1,0 +1,222 @@
+"""Fixtures shared by the UI tests (``tests/test_ui_*.py`` load them with ``pytest_plugins``).
+
+Every modal message and file chooser of the application goes through :mod:`ui.dialogs`
+(and the crash dialog through :class:`ui.errors.CrashDialog`); :func:`messages` replaces
+them with a recorder, because a modal dialog would block a headless test forever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
+
+from tracker.db import Database
+from tracker.importing.result import ImportWarning, ParsedPlan, ParsedTask, TargetSpec
+from tracker.services import plans, users
+from tracker.services.actor import ROLE_COORDINATOR, Actor
+from ui import dialogs, errors
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEED_TABLE = SEEDS / "001_69c9d6620e20abd3.txt"  # a 任务分工 table, with warnings
+SEED_NO_BREAKDOWN = SEEDS / "002_024ce7f457ff4c1b.txt"  # no task breakdown at all
+COORDINATOR = "市发展改革委"
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Messages:
+    """What the application tried to show modally during a test."""
+
+    infos: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    confirms: list[tuple[str, str]] = field(default_factory=list)
+    crashes: list[str] = field(default_factory=list)
+    chosen_files: list[str] = field(default_factory=list)  # returned by choose_open_file
+    confirm_answer: bool = True
+
+    def _info(self, _parent: QWidget | None, title: str, text: str) -> None:
+        self.infos.append((title, text))
+
+    def _warning(self, _parent: QWidget | None, title: str, text: str) -> None:
+        self.warnings.append((title, text))
+
+    def _confirm(self, _parent: QWidget | None, title: str, text: str, *, yes: str = "") -> bool:
+        del yes
+        self.confirms.append((title, text))
+        return self.confirm_answer
+
+    def _crash(self, _parent: QWidget | None, details: str) -> None:
+        self.crashes.append(details)
+
+    def _choose(self, _parent: QWidget | None, _title: str, _filter: str, _dir: str = "") -> str:
+        return self.chosen_files.pop(0) if self.chosen_files else ""
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> Messages:
+    """Records modal messages instead of showing them (see the module docstring)."""
+    recorder = Messages()
+    monkeypatch.setattr(dialogs, "information", recorder._info)
+    monkeypatch.setattr(dialogs, "warning", recorder._warning)
+    monkeypatch.setattr(dialogs, "confirm", recorder._confirm)
+    monkeypatch.setattr(dialogs, "choose_open_file", recorder._choose)
+    monkeypatch.setattr(
+        errors.CrashDialog, "show_crash", classmethod(lambda _cls, p, d: recorder._crash(p, d))
+    )
+    return recorder
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap scrypt parameters (stored in each hash, so sign-in still verifies)."""
+    monkeypatch.setattr(users, "SCRYPT_PARAMS", users.ScryptParams(n=2**10, r=8, p=1))
+
+
+@pytest.fixture
+def gui_db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh SQLite database file at head revision."""
+    db = Database.open("sqlite:///" + str(tmp_path / "tracker.sqlite3"))
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def coordinator(gui_db: Database, fast_hashing: None) -> Actor:
+    """The first coordinator of :func:`gui_db`, signed in."""
+    del fast_hashing
+    users.add_user(gui_db, None, COORDINATOR, ROLE_COORDINATOR, PASSWORD)
+    return users.authenticate(gui_db, COORDINATOR, PASSWORD)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    """QSettings in a file of the test's own (never the user's settings)."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def seed_table() -> Path:
+    """A real plan whose breakdown is a 任务分工 table (and which gives import warnings)."""
+    if not SEED_TABLE.is_file():
+        pytest.fail(f"seed document not found: {SEED_TABLE}")
+    return SEED_TABLE
+
+
+@pytest.fixture
+def seed_without_breakdown() -> Path:
+    """A real document without any task breakdown (the pilot scheme): it cannot be imported."""
+    if not SEED_NO_BREAKDOWN.is_file():
+        pytest.fail(f"seed document not found: {SEED_NO_BREAKDOWN}")
+    return SEED_NO_BREAKDOWN
+
+
+@pytest.fixture
+def seed_plan_id(gui_db: Database, coordinator: Actor, seed_table: Path) -> int:
+    """The seed with a 任务分工 table, imported through the real services."""
+    parsed = plans.preview_import(gui_db, seed_table)
+    return plans.commit_import(gui_db, parsed, coordinator).plan_id
+
+
+def _task(
+    area: tuple[str, str],
+    code: str,
+    title: str,
+    content: str,
+    lead: list[str],
+    coop: list[str],
+    where: str,
+    targets: list[TargetSpec] | None = None,
+) -> ParsedTask:
+    return ParsedTask(
+        area_code=area[0],
+        area_title=area[1],
+        code=code,
+        title=title,
+        content=content,
+        lead_units=lead,
+        cooperating_units=coop,
+        targets=targets or [],
+        where=where,
+    )
+
+
+ENERGY = ("（一）", "能源绿色低碳转型行动")
+INDUSTRY = ("（二）", "工业领域碳达峰行动")
+
+
+def make_fake_plan() -> ParsedPlan:
+    """A small preview, independent of the importer: two areas, four tasks, two warnings."""
+    solar = TargetSpec(
+        2025,
+        "新能源装机规模",
+        "达到",
+        ">=",
+        5000.0,
+        "万千瓦",
+        "到2025年，新能源装机规模达到5000万千瓦",
+    )
+    tasks = [
+        _task(
+            ENERGY,
+            "1",
+            "大力发展新能源",
+            "推进光伏、风电规模化开发。",
+            ["市发展改革委"],
+            ["市自然资源局", "市工业和信息化局"],
+            "第10行",
+            [solar],
+        ),
+        _task(
+            ENERGY,
+            "2",
+            "严格控制煤炭消费",
+            "压减燃煤锅炉，推进煤电节能改造。",
+            ["市发展改革委", "市生态环境局"],
+            [],
+            "第14行",
+        ),
+        _task(
+            INDUSTRY,
+            "3",
+            "推动钢铁行业碳达峰",
+            "推广短流程炼钢工艺。",
+            ["市工业和信息化局"],
+            ["市发展改革委"],
+            "第20行",
+        ),
+        _task(
+            INDUSTRY,
+            "4",
+            "推进绿色制造",
+            "创建绿色工厂和绿色园区。",
+            ["市工业和信息化局"],
+            ["市生态环境局", "市住房城乡建设局"],
+            "第25行",
+        ),
+    ]
+    return ParsedPlan(
+        title="测试市碳达峰实施方案",
+        kind="region",
+        source_name="测试方案.txt",
+        source_format="txt",
+        content_hash="0" * 64,
+        tasks=tasks,
+        warnings=[
+            ImportWarning("第22行", "责任单位跨行断开，已拼接，请核对"),
+            ImportWarning("第3行", "未识别出实施方案的成文日期"),
+        ],
+        method="annotations",
+    )
+
+
+@pytest.fixture
+def fake_plan() -> ParsedPlan:
+    """See :func:`make_fake_plan`."""
+    return make_fake_plan()

@@ -1,0 +1,51 @@
+"""Small modal questions and messages, in one place so that tests can replace them.
+
+Every modal message box of the application goes through these functions (never through
+``QMessageBox`` directly), and every file chooser through :func:`choose_open_file`; the UI
+tests patch them, because a modal dialog would block a headless test.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+_YES = "确定"
+_NO = "取消"
+_OK = "确定"
+
+
+def information(parent: QWidget | None, title: str, text: str) -> None:
+    """An information message with one 确定 button."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent
+    )
+    box.button(QMessageBox.StandardButton.Ok).setText(_OK)
+    box.exec()
+
+
+def warning(parent: QWidget | None, title: str, text: str) -> None:
+    """A warning message (an expected failure, a refused action) with one 确定 button."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText(_OK)
+    box.exec()
+
+
+def confirm(parent: QWidget | None, title: str, text: str, *, yes: str = _YES) -> bool:
+    """A yes/no question; True when the user chose ``yes``. The default button is 取消."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    no_button = box.addButton(_NO, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no_button)
+    box.setEscapeButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def choose_open_file(
+    parent: QWidget | None, title: str, name_filter: str, directory: str = ""
+) -> str:
+    """A file chooser for reading; the chosen path, or "" when the user cancelled."""
+    path, _selected = QFileDialog.getOpenFileName(parent, title, directory, name_filter)
+    return path

@@ -1,0 +1,392 @@
+"""The main window (controller): choose a plan, filter its tasks, read one in detail.
+
+It reads through the plan services only (:mod:`tracker.services.plans`) and keeps no
+database session; long work (imports) goes through :class:`ui.import_dialog.ImportFlow`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QCloseEvent
+
+from tracker import __version__
+from tracker.db import Database
+from tracker.services import plans
+from tracker.services.actor import Actor
+from ui import dialogs
+from ui.import_dialog import ImportFlow
+from ui.models import task_row_at_place
+from ui.units_dialog import UnitsDialog
+from ui.views.common import APP_TITLE
+from ui.views.main_window_view import MainWindowView
+from ui.views.task_detail_view import TaskDetailDialog
+from ui.warnings_dialog import WarningsDialog
+
+_PLAN_LABEL = "{title}（{count} 项任务）"
+_COUNTS = "共 {total} 项任务，当前显示 {shown} 项"
+_COUNTS_NO_PLAN = "尚未导入实施方案：请选择“文件 → 导入实施方案…”"
+_WARNINGS_NOTE = "，导入警告 {count} 条"
+_USER = "用户：{name}（{role}）"
+_ROLE_COORDINATOR = "协调员"
+_ROLE_REPORTER = "填报员"
+_DATABASE = "数据库：{where}"
+_COORDINATOR_ONLY = "仅协调员可以使用此功能"
+_NO_PLAN_TITLE = "导入警告"
+_NO_PLAN_TEXT = "还没有选择实施方案。"
+_NO_WARNINGS = "导入“{title}”时没有产生警告。"
+_NOT_FOUND_TITLE = "定位任务"
+_NOT_FOUND_TEXT = "没有找到位于“{where}”的任务。"
+_ABOUT_TITLE = "关于 碳达峰任务台账"
+_ABOUT_TEXT = (
+    "碳达峰任务台账 {version}\n\n"
+    "导入碳达峰实施方案的任务分工，按单位跟踪各项任务的落实情况。\n\n"
+    "数据库：{where}"
+)
+
+SETTINGS_GEOMETRY = "main/geometry"
+SETTINGS_STATE = "main/state"
+SETTINGS_MAIN_SPLITTER = "main/main_splitter"
+SETTINGS_RIGHT_SPLITTER = "main/right_splitter"
+SETTINGS_TASK_HEADER = "main/task_header"
+SETTINGS_LAST_PLAN = "main/last_plan"
+
+
+def describe_database(db: Database) -> str:
+    """Where the data lives, for people: the SQLite file, or the server URL without password."""
+    url = db.engine.url
+    if db.is_sqlite:
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+class MainWindow(MainWindowView):
+    """The application's main window; ``plan_loaded`` is emitted after a plan's tasks are
+    shown (with the plan id, or None when there is no plan)."""
+
+    plan_loaded = Signal(object)
+    import_finished = Signal()  # an import started here has ended, whatever the outcome
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        *,
+        settings: QSettings | None = None,
+        show_after_ms: int | None = None,
+    ) -> None:
+        super().__init__()
+        self._db = db
+        self._actor = actor
+        self._settings = settings if settings is not None else QSettings()
+        self._show_after_ms = show_after_ms
+        self._plans: dict[int, dict[str, Any]] = {}
+        self._warnings_dialog: WarningsDialog | None = None
+        self._detail_dialog: TaskDetailDialog | None = None
+        self.import_flow: ImportFlow | None = None
+        self.database_label.setText(_DATABASE.format(where=describe_database(db)))
+        role = _ROLE_COORDINATOR if actor.is_coordinator else _ROLE_REPORTER
+        self.user_label.setText(_USER.format(name=actor.name, role=role))
+        self.setWindowTitle(f"{APP_TITLE} — {actor.name}")
+        if not actor.is_coordinator:
+            self.import_action.setEnabled(False)
+            self.import_action.setToolTip(_COORDINATOR_ONLY)
+        self._connect()
+        self._restore_settings()
+
+    def _connect(self) -> None:
+        self.import_action.triggered.connect(self._on_import)
+        self.warnings_action.triggered.connect(self._on_show_warnings)
+        self.quit_action.triggered.connect(self.close)
+        self.units_action.triggered.connect(self._on_units)
+        self.find_action.triggered.connect(self._on_find)
+        self.refresh_action.triggered.connect(self._on_refresh)
+        self.clear_filters_action.triggered.connect(self.clear_filters)
+        self.about_action.triggered.connect(self._on_about)
+        self.plan_combo.currentIndexChanged.connect(self._on_plan_changed)
+        self.search_edit.textChanged.connect(self._on_search)
+        self.unit_combo.currentIndexChanged.connect(self._on_unit_filter)
+        self.role_combo.currentIndexChanged.connect(self._on_unit_filter)
+        self.unit_edit.editingFinished.connect(self._on_unit_edited)
+        self.area_view.selectionModel().currentRowChanged.connect(self._on_area_changed)
+        self.task_view.selectionModel().currentRowChanged.connect(self._on_task_changed)
+        self.task_view.activated.connect(self._on_task_activated)
+        self.task_proxy.rowsInserted.connect(self._update_counts)
+        self.task_proxy.rowsRemoved.connect(self._update_counts)
+        self.task_proxy.modelReset.connect(self._update_counts)
+        self.task_proxy.layoutChanged.connect(self._update_counts)
+
+    # ------------------------------------------------------------ loading
+
+    def reload_plans(self, select: int | None = None) -> None:
+        """Read the list of plans and show ``select`` (default: the current or last plan)."""
+        found = plans.list_plans(self._db, self._actor)
+        self._plans = {p["id"]: p for p in found}
+        wanted = select if select is not None else self.current_plan_id()
+        if wanted is None or wanted not in self._plans:
+            last = self._settings.value(SETTINGS_LAST_PLAN)
+            wanted = int(last) if isinstance(last, (int, str)) and str(last).isdigit() else None
+        if (wanted is None or wanted not in self._plans) and found:
+            wanted = found[-1]["id"]
+        self.set_plans(
+            [(p["id"], _PLAN_LABEL.format(title=p["title"], count=p["task_count"])) for p in found],
+            wanted,
+        )
+        self.load_plan(self.current_plan_id())
+
+    def load_plan(self, plan_id: int | None) -> None:
+        """Show the tasks of ``plan_id`` (None: no plan)."""
+        previous_unit, previous_area = self.current_unit(), self.task_proxy.area
+        tasks = plans.list_tasks(self._db, self._actor, plan_id=plan_id) if plan_id else []
+        self.task_model.set_tasks(tasks)
+        areas = self.task_model.areas()
+        self.area_model.set_areas(areas, self.task_model.area_counts())
+        # the units most involved first, as these are the ones looked for most often
+        units = sorted(self.task_model.unit_counts().items(), key=lambda item: (-item[1], item[0]))
+        unit = previous_unit if any(name == previous_unit for name, _ in units) else None
+        self.set_units(units, unit)
+        self.task_proxy.set_unit(unit, self.current_role())
+        area = previous_area if previous_area in areas else None  # kept on a refresh
+        self.task_proxy.set_area(area)
+        self.area_view.setCurrentIndex(self.area_model.index(self.area_model.row_of(area), 0))
+        self._refresh_area_counts()
+        self.warnings_action.setEnabled(plan_id is not None)
+        if plan_id is not None:
+            self._settings.setValue(SETTINGS_LAST_PLAN, plan_id)
+        self._update_counts()
+        self._select_first_task()
+        self.plan_loaded.emit(plan_id)
+
+    def current_plan(self) -> dict[str, Any] | None:
+        """The plan shown (as listed by the plan service)."""
+        plan_id = self.current_plan_id()
+        return None if plan_id is None else self._plans.get(plan_id)
+
+    # ------------------------------------------------------------ filters
+
+    def clear_filters(self) -> None:
+        """Show every task of the plan."""
+        self.search_edit.clear()
+        self.unit_combo.setCurrentIndex(0)
+        self.role_combo.setCurrentIndex(0)
+        self.area_view.setCurrentIndex(self.area_model.index(0, 0))
+
+    def _on_search(self, text: str) -> None:
+        self.task_proxy.set_search(text)
+        self._refresh_area_counts()
+
+    def _on_unit_filter(self, *_args: object) -> None:
+        self.task_proxy.set_unit(self.current_unit(), self.current_role())
+        self._refresh_area_counts()
+
+    def _on_unit_edited(self) -> None:
+        # Text typed that names no unit must not look like an active filter.
+        current = self.unit_combo.currentIndex()
+        if self.unit_combo.currentText() != self.unit_combo.itemText(current):
+            self.unit_combo.setEditText(self.unit_combo.itemText(current))
+
+    def _on_area_changed(self, current: QModelIndex | QPersistentModelIndex) -> None:
+        area = self.area_model.area(current.row()) if current.isValid() else None
+        self.task_proxy.set_area(area)
+        self._update_counts()
+
+    def _refresh_area_counts(self) -> None:
+        self.area_model.set_shown_counts(
+            self.task_proxy.area_counts(), self.task_proxy.is_filtered()
+        )
+        self._update_counts()
+
+    def _update_counts(self, *_args: object) -> None:
+        plan = self.current_plan()
+        if plan is None:
+            self.count_label.setText(_COUNTS_NO_PLAN)
+            return
+        text = _COUNTS.format(total=self.task_model.rowCount(), shown=self.task_proxy.rowCount())
+        if plan.get("warning_count"):
+            text += _WARNINGS_NOTE.format(count=plan["warning_count"])
+        self.count_label.setText(text)
+
+    # ------------------------------------------------------------ tasks
+
+    def _select_first_task(self) -> None:
+        if self.task_proxy.rowCount() > 0:
+            self._select_proxy_row(0)
+        else:
+            self.detail_view.show_task(None)
+
+    def _select_proxy_row(self, row: int) -> None:
+        index = self.task_proxy.index(row, 0)
+        self.task_view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.task_view.scrollTo(index)
+
+    def selected_task(self) -> Mapping[str, Any] | None:
+        """The task whose detail is shown."""
+        current = self.task_view.selectionModel().currentIndex()
+        if not current.isValid():
+            return None
+        return self.task_model.task(self.task_proxy.mapToSource(current).row())
+
+    def select_task_row(self, source_row: int) -> None:
+        """Select a task by its row in the task model, clearing filters that hide it."""
+        index = self.task_proxy.mapFromSource(self.task_model.index(source_row, 0))
+        if not index.isValid():
+            self.clear_filters()
+            index = self.task_proxy.mapFromSource(self.task_model.index(source_row, 0))
+        self._select_proxy_row(index.row())
+
+    def _on_task_changed(self, current: QModelIndex | QPersistentModelIndex) -> None:
+        task = None
+        if current.isValid():
+            task = self.task_model.task(self.task_proxy.mapToSource(current).row())
+        self.detail_view.show_task(task)
+
+    def _on_task_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        if not index.isValid():
+            return
+        task = self.task_model.task(self.task_proxy.mapToSource(index).row())
+        if self._detail_dialog is None:
+            self._detail_dialog = TaskDetailDialog(self)
+        self._detail_dialog.show_task(task)
+
+    @property
+    def detail_dialog(self) -> TaskDetailDialog | None:
+        """The separate detail window, once opened."""
+        return self._detail_dialog
+
+    # ------------------------------------------------------------ actions
+
+    def _on_plan_changed(self, _index: int) -> None:
+        self.load_plan(self.current_plan_id())
+
+    def _on_refresh(self) -> None:
+        current = self.selected_task()
+        self.reload_plans(self.current_plan_id())
+        if current is not None and isinstance(current.get("id"), int):
+            row = self.task_model.row_of_task_id(current["id"])
+            if row is not None:
+                self.select_task_row(row)
+
+    def _on_find(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def _new_import_flow(self) -> ImportFlow:
+        flow = ImportFlow(
+            self, self._db, self._actor, settings=self._settings, show_after_ms=self._show_after_ms
+        )
+        flow.imported.connect(self._on_imported)
+        flow.finished.connect(self._on_import_finished)
+        self.import_flow = flow
+        self.import_action.setEnabled(False)
+        return flow
+
+    def _on_import(self) -> None:
+        self._new_import_flow().start()
+
+    def import_file(self, path: str) -> ImportFlow:
+        """Import ``path`` with the preview (as 导入实施方案… does after the file dialog)."""
+        flow = self._new_import_flow()
+        flow.start(path)
+        return flow
+
+    def import_sample(self, path: str) -> ImportFlow:
+        """Import the sample plan in the background, without a preview."""
+        flow = self._new_import_flow()
+        flow.start_sample(path)
+        return flow
+
+    def _on_imported(self, plan_id: int, _created: bool) -> None:
+        self.reload_plans(select=plan_id)
+
+    def _on_import_finished(self) -> None:
+        self.import_action.setEnabled(self._actor.is_coordinator)
+        self.import_finished.emit()
+
+    def _on_show_warnings(self) -> None:
+        plan = self.current_plan()
+        if plan is None:
+            dialogs.information(self, _NO_PLAN_TITLE, _NO_PLAN_TEXT)
+            return
+        warnings = plans.plan_warnings(self._db, plan["id"])
+        if not warnings:
+            dialogs.information(self, _NO_PLAN_TITLE, _NO_WARNINGS.format(title=plan["title"]))
+            return
+        if self._warnings_dialog is not None:
+            self._warnings_dialog.close()
+            self._warnings_dialog.deleteLater()
+        dialog = WarningsDialog(plan["title"], warnings, self)
+        dialog.place_activated.connect(self.show_task_at_place)
+        self._warnings_dialog = dialog
+        dialog.show()
+
+    @property
+    def warnings_dialog(self) -> WarningsDialog | None:
+        """The warnings window, once opened."""
+        return self._warnings_dialog
+
+    def show_task_at_place(self, where: str) -> bool:
+        """Select the task at a warning's place; False (and a message) when there is none."""
+        row = task_row_at_place(self.task_model.tasks(), where)
+        if row is None:
+            dialogs.information(self, _NOT_FOUND_TITLE, _NOT_FOUND_TEXT.format(where=where))
+            return False
+        self.select_task_row(row)
+        return True
+
+    def _on_units(self) -> None:
+        if UnitsDialog.show_dialog(self, self._db, self._actor):
+            self._on_refresh()
+
+    def _on_about(self) -> None:
+        dialogs.information(
+            self,
+            _ABOUT_TITLE,
+            _ABOUT_TEXT.format(version=__version__, where=describe_database(self._db)),
+        )
+
+    # ------------------------------------------------------------ settings
+
+    def _restore_settings(self) -> None:
+        for key, restore in (
+            (SETTINGS_GEOMETRY, self.restoreGeometry),
+            (SETTINGS_STATE, self.restoreState),
+            (SETTINGS_MAIN_SPLITTER, self.main_splitter.restoreState),
+            (SETTINGS_RIGHT_SPLITTER, self.right_splitter.restoreState),
+            (SETTINGS_TASK_HEADER, self.task_view.horizontalHeader().restoreState),
+        ):
+            value = self._settings.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+
+    def save_settings(self) -> None:
+        """Remember the window's geometry, splitters, columns and plan."""
+        self._settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        self._settings.setValue(SETTINGS_STATE, self.saveState())
+        self._settings.setValue(SETTINGS_MAIN_SPLITTER, self.main_splitter.saveState())
+        self._settings.setValue(SETTINGS_RIGHT_SPLITTER, self.right_splitter.saveState())
+        self._settings.setValue(SETTINGS_TASK_HEADER, self.task_view.horizontalHeader().saveState())
+        plan_id = self.current_plan_id()
+        if plan_id is not None:
+            self._settings.setValue(SETTINGS_LAST_PLAN, plan_id)
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        for window in (self._warnings_dialog, self._detail_dialog):
+            if window is not None:
+                window.close()
+        super().closeEvent(event)

@@ -1,0 +1,316 @@
+"""The main window's layout: plan selector, areas, filters, task table, detail pane.
+
+The view only builds widgets and offers small methods to fill them; the controller
+(:class:`ui.main_window.MainWindow`) connects the signals and decides what happens.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.models import AreaTableModel, TaskColumn, TaskFilterProxy, TaskTableModel, UnitRole
+from ui.views.common import APP_TITLE
+from ui.views.task_detail_view import TaskDetailView
+
+_MENU_FILE = "文件(&F)"
+_MENU_UNITS = "单位(&U)"
+_MENU_VIEW = "视图(&V)"
+_MENU_HELP = "帮助(&H)"
+_IMPORT = "导入实施方案(&O)…"
+_IMPORT_TIP = "读取 .txt / .docx / .xlsx 格式的实施方案，预览任务分工后导入"
+_WARNINGS = "导入警告(&W)…"
+_WARNINGS_TIP = "查看导入当前实施方案时，程序无法确定、需要人工核对的地方"
+_QUIT = "退出(&Q)"
+_UNITS = "单位与别名(&A)…"
+_UNITS_TIP = "查看全部单位及其别名，添加别名，合并同一单位的不同名称"
+_FIND = "查找任务(&F)"
+_REFRESH = "刷新(&R)"
+_CLEAR_FILTERS = "清除筛选"
+_ABOUT = "关于(&A)"
+_PLAN = "实施方案："
+_PLAN_TIP = "选择要查看的实施方案"
+_SEARCH_HINT = "搜索序号、措施、内容或单位（Ctrl+F）"
+_UNIT = "单位："
+_ALL_UNITS = "全部单位"
+_ROLE_CHOICES = (
+    (UnitRole.ANY, "牵头或配合"),
+    (UnitRole.LEAD, "仅牵头"),
+    (UnitRole.COOPERATING, "仅配合"),
+)
+_NO_PLAN = "（尚未导入实施方案）"
+
+
+class MainWindowView(QMainWindow):
+    """Widgets of the main window; see the module docstring."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1440, 900)
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_central()
+        self._build_status_bar()
+
+    # ------------------------------------------------------------ building
+
+    def _build_actions(self) -> None:
+        style = self.style()
+        self.import_action = QAction(_IMPORT, self)
+        self.import_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.import_action.setToolTip(_IMPORT_TIP)
+        self.import_action.setStatusTip(_IMPORT_TIP)
+        self.import_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
+        self.warnings_action = QAction(_WARNINGS, self)
+        self.warnings_action.setToolTip(_WARNINGS_TIP)
+        self.warnings_action.setStatusTip(_WARNINGS_TIP)
+        self.warnings_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+        self.quit_action = QAction(_QUIT, self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.units_action = QAction(_UNITS, self)
+        self.units_action.setToolTip(_UNITS_TIP)
+        self.units_action.setStatusTip(_UNITS_TIP)
+        self.units_action.setIcon(
+            style.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        )
+        self.find_action = QAction(_FIND, self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.refresh_action = QAction(_REFRESH, self)
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.clear_filters_action = QAction(_CLEAR_FILTERS, self)
+        self.clear_filters_action.setIcon(
+            style.standardIcon(QStyle.StandardPixmap.SP_DialogResetButton)
+        )
+        self.about_action = QAction(_ABOUT, self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_MENU_FILE)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.warnings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = bar.addMenu(_MENU_VIEW)
+        view_menu.addAction(self.find_action)
+        view_menu.addAction(self.clear_filters_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        units_menu = bar.addMenu(_MENU_UNITS)
+        units_menu.addAction(self.units_action)
+        help_menu = bar.addMenu(_MENU_HELP)
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar()
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(20, 20))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(toolbar)
+        plan_label = QLabel(_PLAN)
+        plan_label.setContentsMargins(6, 0, 4, 0)
+        toolbar.addWidget(plan_label)
+        self.plan_combo = QComboBox()
+        self.plan_combo.setToolTip(_PLAN_TIP)
+        self.plan_combo.setMinimumContentsLength(28)
+        self.plan_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        plan_label.setBuddy(self.plan_combo)
+        toolbar.addWidget(self.plan_combo)
+        toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
+        toolbar.addAction(self.warnings_action)
+        toolbar.addAction(self.units_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.refresh_action)
+
+    def _build_filter_bar(self) -> QWidget:
+        bar = QWidget()
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(_SEARCH_HINT)
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(300)
+        layout.addWidget(self.search_edit, 3)
+        unit_label = QLabel(_UNIT)
+        layout.addWidget(unit_label)
+        self.unit_combo = QComboBox()
+        self.unit_combo.setEditable(True)
+        self.unit_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.unit_combo.setMinimumContentsLength(16)
+        self.unit_combo.setMaxVisibleItems(25)
+        unit_edit = self.unit_combo.lineEdit()
+        assert unit_edit is not None  # the combo is editable
+        self.unit_edit: QLineEdit = unit_edit
+        completer = QCompleter(self.unit_combo.model(), self.unit_combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.unit_combo.setCompleter(completer)
+        unit_label.setBuddy(self.unit_combo)
+        layout.addWidget(self.unit_combo, 2)
+        self.role_combo = QComboBox()
+        for role, text in _ROLE_CHOICES:
+            self.role_combo.addItem(text, role)
+        layout.addWidget(self.role_combo)
+        self.clear_filters_button = QToolButton()
+        self.clear_filters_button.setDefaultAction(self.clear_filters_action)
+        self.clear_filters_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        layout.addWidget(self.clear_filters_button)
+        return bar
+
+    def _build_central(self) -> None:
+        self.area_model = AreaTableModel(self)
+        self.area_view = QTreeView()
+        self.area_view.setModel(self.area_model)
+        self.area_view.setRootIsDecorated(False)
+        self.area_view.setUniformRowHeights(True)
+        self.area_view.setAllColumnsShowFocus(True)
+        self.area_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.area_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        area_header = self.area_view.header()
+        area_header.setStretchLastSection(False)
+        area_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        area_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.task_model = TaskTableModel(self)
+        self.task_proxy = TaskFilterProxy(self)
+        self.task_proxy.setSourceModel(self.task_model)
+        self.task_view = QTableView()
+        self.task_view.setModel(self.task_proxy)
+        self.task_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.task_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.task_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.task_view.setSortingEnabled(True)
+        self.task_view.sortByColumn(TaskColumn.CODE, Qt.SortOrder.AscendingOrder)
+        self.task_view.setWordWrap(False)
+        self.task_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.task_view.setAlternatingRowColors(True)
+        self.task_view.verticalHeader().setVisible(False)
+        self.task_view.verticalHeader().setDefaultSectionSize(
+            self.task_view.fontMetrics().height() + 10
+        )
+        header = self.task_view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        widths = {
+            TaskColumn.CODE: 64,
+            TaskColumn.AREA: 150,
+            TaskColumn.MEASURE: 200,
+            TaskColumn.LEAD: 160,
+            TaskColumn.COOPERATING: 200,
+            TaskColumn.TARGETS: 64,
+        }
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(TaskColumn.CONTENT, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+
+        self.detail_view = TaskDetailView()
+
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self._build_filter_bar())
+        table_layout.addWidget(self.task_view, 1)
+
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.right_splitter.setObjectName("right_splitter")
+        self.right_splitter.addWidget(table_box)
+        self.right_splitter.addWidget(self.detail_view)
+        self.right_splitter.setStretchFactor(0, 3)
+        self.right_splitter.setStretchFactor(1, 2)
+        self.right_splitter.setChildrenCollapsible(False)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setObjectName("main_splitter")
+        self.main_splitter.addWidget(self.area_view)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([280, 1160])
+        self.right_splitter.setSizes([520, 330])
+        self.main_splitter.setContentsMargins(6, 6, 6, 6)
+        self.setCentralWidget(self.main_splitter)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.count_label = QLabel()
+        self.user_label = QLabel()
+        self.database_label = QLabel()
+        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        status.addWidget(self.count_label, 1)
+        status.addPermanentWidget(self.user_label)
+        status.addPermanentWidget(self.database_label)
+
+    # ------------------------------------------------------------ filling
+
+    def set_plans(self, plans: list[tuple[int, str]], current: int | None) -> None:
+        """Fill the plan selector with (id, label) pairs without emitting a change."""
+        self.plan_combo.blockSignals(True)
+        try:
+            self.plan_combo.clear()
+            for plan_id, label in plans:
+                self.plan_combo.addItem(label, plan_id)
+                self.plan_combo.setItemData(
+                    self.plan_combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole
+                )
+            if not plans:
+                self.plan_combo.addItem(_NO_PLAN, None)
+            index = self.plan_combo.findData(current) if current is not None else 0
+            self.plan_combo.setCurrentIndex(max(index, 0))
+            self.plan_combo.setEnabled(bool(plans))
+        finally:
+            self.plan_combo.blockSignals(False)
+
+    def current_plan_id(self) -> int | None:
+        """The id of the plan chosen in the selector."""
+        data = self.plan_combo.currentData()
+        return data if isinstance(data, int) else None
+
+    def set_units(self, units: list[tuple[str, int]], current: str | None) -> None:
+        """Fill the unit filter with (name, task count) pairs without emitting a change."""
+        self.unit_combo.blockSignals(True)
+        try:
+            self.unit_combo.clear()
+            self.unit_combo.addItem(_ALL_UNITS, None)
+            for name, count in units:
+                self.unit_combo.addItem(f"{name}（{count}）", name)
+            index = self.unit_combo.findData(current) if current is not None else 0
+            self.unit_combo.setCurrentIndex(max(index, 0))
+        finally:
+            self.unit_combo.blockSignals(False)
+
+    def current_unit(self) -> str | None:
+        """The unit chosen in the unit filter (None: all units)."""
+        data = self.unit_combo.currentData()
+        return data if isinstance(data, str) else None
+
+    def current_role(self) -> UnitRole:
+        """The role chosen next to the unit filter."""
+        return UnitRole(self.role_combo.currentData())

@@ -145,7 +145,33 @@ class UnitRole(IntEnum):
     COOPERATING = 2
 
 
-class TaskTableModel(QAbstractTableModel):
+class _ReadOnlyTableModel(QAbstractTableModel):
+    """A flat, read-only, selectable table whose column titles are ``HEADERS``."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+
+class TaskTableModel(_ReadOnlyTableModel):
     """The tasks of one plan (or one preview), one row each, in document order."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -266,15 +292,6 @@ class TaskTableModel(QAbstractTableModel):
             return _TASK_HEADER_TIPS.get(TaskColumn(section))
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
 
 def search_terms(text: str) -> list[str]:
     """The words of a search box, casefolded; every one must occur in a matching task."""
@@ -375,7 +392,7 @@ class TaskFilterProxy(QSortFilterProxyModel):
 # ---------------------------------------------------------------- areas
 
 
-class AreaTableModel(QAbstractTableModel):
+class AreaTableModel(_ReadOnlyTableModel):
     """The areas (重点领域) of a plan with their task counts; the first row is 全部领域."""
 
     ALL_AREAS = "全部领域"
@@ -452,34 +469,12 @@ class AreaTableModel(QAbstractTableModel):
             return Qt.GlobalColor.gray
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
 
 # ---------------------------------------------------------------- simple read-only tables
 
 
-class _RecordTableModel(QAbstractTableModel):
+class _RecordTableModel(_ReadOnlyTableModel):
     """A read-only table of dicts; subclasses say how a record becomes its cells."""
-
-    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -523,26 +518,6 @@ class _RecordTableModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return self._records[index.row()]
         return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
 
 class TargetTableModel(_RecordTableModel):

@@ -273,3 +273,33 @@ def test_heading_with_unnumbered_annotated_paragraphs(tmp_path: Path) -> None:
         ("（一）-2", "能源绿色低碳转型行动", "推进节能改造"),
     ]
     assert plan.tasks[1].lead_units == ["县住房城乡建设局"]
+
+
+PROVINCE = """某省碳达峰实施方案
+
+三、重点任务
+
+（一）能源绿色低碳转型行动。
+
+1.大力发展非化石能源。科学有序推进水电开发。（省发展改革委、省能源局牵头，省水利厅等按职责分工负责；各市（州）人民政府负责落实。以下各项任务均需各市（州）人民政府落实，不再列出）
+
+2.严格控制化石能源消费。
+（1）严格合理控制煤炭消费。推进煤电节能降碳改造。（省能源局牵头，省发展改革委按职责分工负责）
+（2）合理调控油气消费。到2030年，天然气消费量力争达到600亿立方米。（省发展改革委、省能源局按职责分工负责）
+"""
+
+
+def test_sub_items_are_tasks_under_their_measure(tmp_path: Path) -> None:
+    plan = plan_from_text(tmp_path, PROVINCE)
+    assert [(t.code, t.title) for t in plan.tasks] == [
+        ("（一）1", "大力发展非化石能源"),
+        ("（一）2（1）", "严格控制化石能源消费"),
+        ("（一）2（2）", "严格控制化石能源消费"),
+    ]
+    first, coal, gas = plan.tasks
+    assert first.lead_units == ["省发展改革委", "省能源局"]
+    assert first.cooperating_units == ["省水利厅", "各市（州）人民政府"]
+    assert coal.content.startswith("严格合理控制煤炭消费")
+    assert coal.cooperating_units == ["省发展改革委", "各市（州）人民政府"]
+    assert gas.targets[0].value == 600
+    assert gas.targets[0].year == 2030

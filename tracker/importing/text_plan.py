@@ -97,6 +97,15 @@ def tasks_from_outline(root: Node) -> tuple[list[RawTask], list[ImportWarning]]:
                     segment = strip_heading(segment, title)
                 item_title = heading_of(segment)
                 content = strip_heading(segment, item_title)
+            elif (
+                node.level > LEVEL_ITEM
+                and node.parent is not None
+                and node.parent.level >= LEVEL_ITEM
+            ):
+                # A sub-item （1） of a numbered measure: the measure is its title (行动措施),
+                # the sub-item's own text its work (主要工作) — as a sub-row of a table.
+                item_title = node.parent.title
+                content = segment.strip()
             else:
                 content = strip_heading(segment, title) if index == 1 else segment.strip()
                 item_title = title if index == 1 else f"{title}（{heading_of(segment)}）"

@@ -95,6 +95,17 @@ def test_001_table_is_the_breakdown(plan_001: ParsedPlan) -> None:
     assert len(plan_001.areas) == 12
 
 
+def test_001_measures_per_area_follow_the_body_headings(plan_001: ParsedPlan) -> None:
+    # the body's （一）…（十） actions have 3,4,3,4,3,4,3,3,4,3 numbered measures; then
+    # 对外合作 has 2 and 政策保障 3 — whatever row of the block the table prints a label on
+    measures: dict[str, set[str]] = {}
+    for t in plan_001.tasks:
+        measures.setdefault(f"{t.area_code}、{t.area_title}", set()).add(t.title)
+    assert [len(m) for m in measures.values()] == [3, 4, 3, 4, 3, 4, 3, 3, 4, 3, 2, 3]
+    assert next(iter(measures)) == "一、能源绿色低碳转型行动"
+    assert list(measures)[-1] == "十二、政策保障"
+
+
 # measure → the action its body heading gives (the table prints some labels mid-block)
 BODY_AREAS = {
     "推进清洁能源开发利用": "能源绿色低碳转型行动",

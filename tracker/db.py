@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import config
@@ -155,15 +155,27 @@ class Database:
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
-        """Open the database at ``url`` (see :func:`tracker.config.resolve_db_url`)."""
-        engine = create_db_engine(config.resolve_db_url(url))
-        db = cls(engine)
-        if upgrade:
-            db.backup_made = migrate(engine)
-        else:
-            current = current_revision(engine)
-            if current != head_revision():
-                raise DatabaseError(f"数据库架构版本为 {current}，需要 {head_revision()}。")
+        """Open the database at ``url`` (see :func:`tracker.config.resolve_db_url`).
+
+        Every failure to reach or upgrade it (bad URL, server down, unwritable file, a
+        database made by a newer program) is a :class:`DatabaseError` naming the database.
+        """
+        resolved = config.resolve_db_url(url)
+        try:
+            engine = create_db_engine(resolved)
+            db = cls(engine)
+            if upgrade:
+                db.backup_made = migrate(engine)
+            else:
+                current = current_revision(engine)
+                if current != head_revision():
+                    raise DatabaseError(f"数据库架构版本为 {current}，需要 {head_revision()}。")
+        except DatabaseError:
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            shown = make_url(resolved).render_as_string(hide_password=True)
+            problem = getattr(exc, "orig", None) or exc
+            raise DatabaseError(f"无法打开数据库“{shown}”：{problem}") from exc
         return db
 
     @property

@@ -18,11 +18,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication
-from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import __version__, config
 from tracker.db import Database
-from tracker.errors import DatabaseError, TrackerError
+from tracker.errors import TrackerError
 from tracker.services import plans, users
 from tracker.services.actor import Actor
 from ui import errors
@@ -42,7 +41,6 @@ _DB_HELP = (
     "数据库：SQLAlchemy URL（如 postgresql+psycopg://…）或 SQLite 文件路径；"
     f"也可设置环境变量 {config.ENV_DB}"
 )
-_OPEN_FAILED = "无法打开数据库“{url}”：{problem}"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -103,15 +101,8 @@ def create_application() -> QApplication:
 
 
 def open_database(url: str | None) -> Database:
-    """Open (and upgrade) the database; every failure becomes a :class:`DatabaseError`."""
-    try:
-        return Database.open(url)
-    except TrackerError:
-        raise
-    except (SQLAlchemyError, OSError) as exc:
-        raise DatabaseError(
-            _OPEN_FAILED.format(url=url or config.resolve_db_url(None), problem=exc)
-        ) from exc
+    """Open (and upgrade) the database; every failure is a :class:`DatabaseError`."""
+    return Database.open(url)
 
 
 def sign_in(db: Database, settings: QSettings) -> Actor | None:

@@ -303,3 +303,11 @@ def test_sub_items_are_tasks_under_their_measure(tmp_path: Path) -> None:
     assert coal.cooperating_units == ["省发展改革委", "各市（州）人民政府"]
     assert gas.targets[0].value == 600
     assert gas.targets[0].year == 2030
+
+
+def test_doubtful_unit_names_are_warned_at_their_task(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path, "（一）能源行动\n1.发展风电。推进。（责任单位：市发改委、口岸办）\n"
+    )
+    assert plan.tasks[0].cooperating_units == ["市口岸办"]
+    assert [w.where for w in plan.warnings if "口岸办" in w.message] == ["第2行"]

@@ -111,8 +111,6 @@ def parse_document(
             )
         raise ImportFailed(document.path.name, problem)
     _unique_codes(plan)
-    for note in resolver.notes:
-        plan.warnings.append(ImportWarning("单位名称", note))
     report(STEPS, STEPS)
     return plan
 
@@ -121,9 +119,17 @@ def parse_document(
 
 
 def _resolve(
-    resolver: UnitResolver, lead_names: list[str], coop_names: list[str]
+    resolver: UnitResolver,
+    lead_names: list[str],
+    coop_names: list[str],
+    where: str,
+    warnings: list[ImportWarning],
 ) -> tuple[list[str], list[str]]:
+    """Canonical lead and cooperating names (each once, a lead never also cooperating);
+    the resolver's doubts about these names become warnings at the task's place."""
+    known_notes = len(resolver.notes)
     resolved = resolver.resolve([*lead_names, *coop_names])
+    warnings.extend(ImportWarning(where, note) for note in resolver.notes[known_notes:])
     leads = list(dict.fromkeys(resolved[: len(lead_names)]))
     coops = [n for n in dict.fromkeys(resolved[len(lead_names) :]) if n not in leads]
     return leads, coops
@@ -132,7 +138,7 @@ def _resolve(
 def _task_from_text(
     raw: RawTask, resolver: UnitResolver, warnings: list[ImportWarning]
 ) -> ParsedTask:
-    leads, coops = _resolve(resolver, raw.leads, raw.cooperating)
+    leads, coops = _resolve(resolver, raw.leads, raw.cooperating, raw.where, warnings)
     if raw.blanket:
         for name in resolver.resolve(raw.blanket):
             if name not in leads and name not in coops:
@@ -191,7 +197,9 @@ def _tasks_from_table(
                 split_unit_list(table_task.lead),
                 split_unit_list(table_task.coop),
             )
-        leads, coops = _resolve(resolver, lead_names, coop_names)
+        leads, coops = _resolve(
+            resolver, lead_names, coop_names, str(table_task.place), plan.warnings
+        )
         area = areas[index]
         title = breakdown.measure_titles[index]
         task = ParsedTask(

@@ -100,6 +100,11 @@ def test_alias_is_used_by_later_imports_and_merge(db: Database, tmp_path: Path) 
     assert len(plans.list_tasks(db, SYSTEM, unit="市水务局")) == before + 1  # now an alias
     names = {u["name"] for u in plans.list_units(db)}
     assert "市水务局" not in names
+    # aliases of a merged unit move with it
+    plans.add_alias(db, SYSTEM, "市发改办", "市发展改革委")
+    plans.merge_units(db, SYSTEM, "市发展改革委", "市水利局")  # (an odd merge, but allowed)
+    merged = next(u for u in plans.list_units(db) if u["name"] == "市水利局")
+    assert {"市水务局", "市发改局", "市发改办", "市发展改革委"} <= set(merged["aliases"])
 
 
 # ---------------------------------------------------------------- CLI

@@ -432,15 +432,25 @@ def merge_units(db: Database, actor: Actor, source_name: str, target_name: str) 
                     "请先处理其中一份。"
                 )
             report.unit_id = target.id
+            audit.record(
+                session,
+                actor,
+                "merge_unit",
+                "report",
+                report.id,
+                task_id=report.task_id,
+                field="unit",
+                before=source.name,
+                after=target.name,
+            )
         for user in session.scalars(select(User).where(User.unit_id == source.id)):
             user.unit_id = target.id
         for alias in list(source.aliases):
-            alias.unit_id = target.id
-        session.flush()
-        session.add(UnitAlias(alias=source.name, unit_id=target.id))
-        old_name, old_id = source.name, source.id
+            target.aliases.append(alias)  # through the relationship, so that deleting the
+            # source does not cascade to the aliases it had
+        target.aliases.append(UnitAlias(alias=source.name))
+        old_name = source.name
         session.delete(source)
         audit.record(
             session, actor, "merge_unit", "unit", target.id, before=old_name, after=target.name
         )
-        del old_id

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.db import Database
@@ -112,6 +113,18 @@ def commit_import(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResul
     """Store a previewed plan in one transaction; a document already imported is not
     duplicated (recognised by its content hash)."""
     actor.require_coordinator("导入实施方案")
+    try:
+        return _store_plan(db, parsed, actor)
+    except IntegrityError:
+        # Someone else stored the same document at the same moment (PostgreSQL lets both
+        # transactions run): theirs stands, ours was rolled back whole.
+        existing = find_plan_by_hash(db, parsed.content_hash)
+        if existing is None:
+            raise
+        return CommitResult(existing, created=False)
+
+
+def _store_plan(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResult:
     with db.session() as session:
         existing = session.scalar(select(Plan.id).where(Plan.content_hash == parsed.content_hash))
         if existing is not None:

@@ -173,3 +173,25 @@ def test_audit_log_triggers_exist_after_migration(db: Database) -> None:
     for statement in ("UPDATE audit_log SET action = 'changed'", "DELETE FROM audit_log"):
         with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as conn:
             conn.execute(text(statement))
+
+
+def test_committed_0001_database_file_opens_in_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database file written by revision 0001 (kept in tests/fixtures, never rewritten):
+    the CLI upgrades a copy, says where the backup is, and lists the old task."""
+    import json
+    import shutil
+
+    from tracker.cli import main
+
+    copy = tmp_path / "tracker.sqlite3"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "tracker-0001.sqlite3", copy)
+    assert main(["--db", str(copy), "tasks", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "数据库已升级" in err
+    assert "backup-0001" in err
+    tasks = json.loads(out)["tasks"]
+    assert [(t["title"], t["lead_units"]) for t in tasks] == [("大力发展新能源", ["市发改委"])]
+    assert main(["--db", str(copy), "tasks", "--json"]) == 0
+    assert "数据库已升级" not in capsys.readouterr().err  # upgraded once only

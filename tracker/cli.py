@@ -180,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         db = Database.open(args.db)
+        if db.backup_made is not None:
+            print(f"数据库已升级到本程序的版本；升级前的备份：{db.backup_made}", file=sys.stderr)
         try:
             return handler(db, args)
         finally:

@@ -24,7 +24,7 @@ from tracker.db import Database
 from tracker.errors import TrackerError
 from tracker.services import plans, users
 from tracker.services.actor import Actor
-from ui import errors
+from ui import dialogs, errors
 from ui.account import FirstRunDialog, SignInDialog
 from ui.main_window import MainWindow, describe_database
 from ui.worker import cancel_all_and_wait
@@ -41,6 +41,10 @@ _DB_HELP = (
     "数据库：SQLAlchemy URL（如 postgresql+psycopg://…）或 SQLite 文件路径；"
     f"也可设置环境变量 {config.ENV_DB}"
 )
+
+
+_UPGRADED_TITLE = "数据库已升级"
+_UPGRADED = "数据库已升级到本程序的版本。升级前的数据库已备份为：\n{backup}"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -143,6 +147,8 @@ def start(db_url: str | None, settings: QSettings | None = None) -> Started | in
         window = MainWindow(db, actor, settings=settings)
         window.reload_plans()
         window.show()
+        if db.backup_made is not None:
+            dialogs.information(window, _UPGRADED_TITLE, _UPGRADED.format(backup=db.backup_made))
         if (
             actor.is_coordinator
             and not plans.list_plans(db, actor)

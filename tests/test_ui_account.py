@@ -3,6 +3,7 @@ the application up to the main window with the sample plan."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -194,3 +195,30 @@ def test_parse_args() -> None:
     assert app.parse_args([]).db is None
     with pytest.raises(SystemExit):
         app.parse_args(["--bogus"])
+
+
+def test_start_on_an_old_database_says_where_the_backup_is(
+    qtbot: QtBot,
+    tmp_path: Path,
+    settings: QSettings,
+    messages: Messages,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old = tmp_path / "old.sqlite3"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "tracker-0001.sqlite3", old)
+
+    def first_run(_cls: type, db: Database, where: str, parent: object = None) -> Actor:
+        users.add_user(db, None, NAME, "coordinator", PASSWORD)
+        return users.authenticate(db, NAME, PASSWORD)
+
+    monkeypatch.setattr(FirstRunDialog, "ask", classmethod(first_run))
+    started = app.start(str(old), settings)
+    assert isinstance(started, app.Started)
+    qtbot.addWidget(started.window)
+    try:
+        assert [title for title, _ in messages.infos] == ["数据库已升级"]
+        assert str(started.db.backup_made) in messages.infos[0][1]
+        assert started.window.import_flow is None  # it has a plan: no sample import
+    finally:
+        started.window.close()
+        started.db.close()

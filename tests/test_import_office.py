@@ -133,3 +133,76 @@ def test_word_document_with_annotated_paragraphs(tmp_path: Path) -> None:
     assert plan.tasks[0].where == "第3段"
     assert plan.tasks[1].cooperating_units == ["县财政局"]
     assert plan.tasks[0].targets[0].value == 50
+
+
+def write_auto_numbered_docx(path: Path, paragraphs: list[tuple[int | None, str]]) -> Path:
+    """A .docx whose headings and items use Word's automatic numbering: level 0 is
+    （一）（二）…, level 1 is 1. 2. …; ``None`` is a plain paragraph."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(
+        parse_xml(
+            f"<w:abstractNum {nsdecls('w')} w:abstractNumId='90'>"
+            "<w:lvl w:ilvl='0'><w:start w:val='1'/><w:numFmt w:val='chineseCounting'/>"
+            "<w:lvlText w:val='（%1）'/></w:lvl>"
+            "<w:lvl w:ilvl='1'><w:start w:val='1'/><w:numFmt w:val='decimal'/>"
+            "<w:lvlText w:val='%2.'/></w:lvl></w:abstractNum>"
+        )
+    )
+    numbering.append(
+        parse_xml(f"<w:num {nsdecls('w')} w:numId='90'><w:abstractNumId w:val='90'/></w:num>")
+    )
+    for level, text in paragraphs:
+        paragraph = document.add_paragraph(text)
+        if level is not None:
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(
+                    f"<w:numPr {nsdecls('w')}><w:ilvl w:val='{level}'/>"
+                    "<w:numId w:val='90'/></w:numPr>"
+                )
+            )
+    document.save(str(path))
+    return path
+
+
+def test_word_automatic_numbering_gives_the_structure(tmp_path: Path) -> None:
+    path = write_auto_numbered_docx(
+        tmp_path / "自动编号.docx",
+        [
+            (None, "某县碳达峰实施方案"),
+            (0, "能源绿色低碳转型行动"),
+            (1, "大力发展光伏。推进屋顶光伏。（县发展改革局牵头，县住建局等按职责分工负责）"),
+            (1, "推进节能改造。（责任单位：县住建局、县财政局）"),
+            (0, "节能降碳增效行动"),
+            (1, "提升节能管理。（责任单位：县发展改革局）"),
+        ],
+    )
+    plan = parse_plan(path)
+    assert [(t.code, t.area_title, t.title) for t in plan.tasks] == [
+        ("（一）1", "能源绿色低碳转型行动", "大力发展光伏"),
+        ("（一）2", "能源绿色低碳转型行动", "推进节能改造"),
+        ("（二）1", "节能降碳增效行动", "提升节能管理"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("n", "fmt", "label"),
+    [
+        (1, "chineseCounting", "一"),
+        (10, "chineseCounting", "十"),
+        (12, "chineseCountingThousand", "十二"),
+        (23, "chineseCounting", "二十三"),
+        (3, "decimalEnclosedCircle", "③"),
+        (4, "upperRoman", "IV"),
+        (2, "lowerLetter", "b"),
+        (7, "decimal", "7"),
+    ],
+)
+def test_word_number_formats(n: int, fmt: str, label: str) -> None:
+    from tracker.importing.numbering import format_number
+
+    assert format_number(n, fmt) == label

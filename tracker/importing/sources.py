@@ -30,6 +30,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from tracker.errors import ImportFailed
 from tracker.importing.document import Place, SourceDocument, SourceLine, SourceTable
+from tracker.importing.numbering import Numbering
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 100 * MB
@@ -562,7 +563,11 @@ _Element = Any
 def _read_docx(data: bytes, name: str) -> tuple[list[SourceLine], list[SourceTable]]:
     try:
         with _quiet_libraries():
-            body = docx.Document(io.BytesIO(data)).element.body
+            document = docx.Document(io.BytesIO(data))
+            body = document.element.body
+            numbering = Numbering.from_parts(
+                document.part.numbering_part.element, document.styles.element
+            )
     except _LIBRARY_ERRORS as exc:
         raise _corrupt(name, exc) from exc
     lines: list[SourceLine] = []
@@ -572,7 +577,9 @@ def _read_docx(data: bytes, name: str) -> tuple[list[SourceLine], list[SourceTab
         if block.tag == _P:
             paragraph_number += 1
             # A soft line break (Shift+Enter) starts a new line of text, as in a text file.
-            for text in _paragraph_text(block).split("\n"):
+            # Word's automatic list numbering is not in the text: render its label.
+            text_of_block = numbering.label(block) + _paragraph_text(block)
+            for text in text_of_block.split("\n"):
                 lines.append(SourceLine(text, Place(paragraph=paragraph_number)))
         else:
             table_number += 1

@@ -311,3 +311,15 @@ def test_doubtful_unit_names_are_warned_at_their_task(tmp_path: Path) -> None:
     )
     assert plan.tasks[0].cooperating_units == ["市口岸办"]
     assert [w.where for w in plan.warnings if "口岸办" in w.message] == ["第2行"]
+
+
+def test_two_measure_like_columns_the_later_is_the_work(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "序号\t重点任务\t具体措施\t责任单位\n"
+        "1\t发展光伏\t推进整县屋顶分布式光伏开发。到2025年，光伏装机达到50万千瓦。\t县发改局、县住建局\n",
+    )
+    task = plan.tasks[0]
+    assert (task.title, task.lead_units) == ("发展光伏", ["县发展改革局"])
+    assert task.content.startswith("推进整县屋顶分布式光伏开发")
+    assert task.targets[0].value == 50

@@ -73,6 +73,7 @@ _HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "remarks": ("备注", "说明"),
 }
 _WORD_TO_FIELD = {w: f for f, words in _HEADER_WORDS.items() for w in words}
+_FINER = {"area": "measure", "measure": "work"}
 _NONE_MARKS = {"/", "／", "无", "—", "——", "-", "－", "\\"}
 _AREA_LABEL = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、．.]|[（(][一二三四五六七八九十]{1,3}[）)])"
@@ -95,6 +96,9 @@ def header_fields(cells: Sequence[str]) -> dict[int, str] | None:
         field_name = _WORD_TO_FIELD.get(word)
         if field_name is None:
             continue
+        while field_name in mapping.values() and field_name in _FINER:
+            # 重点任务 | 具体措施: two columns of the same kind, the later one is the finer
+            field_name = _FINER[field_name]
         if field_name in mapping.values():
             continue
         mapping[i] = field_name

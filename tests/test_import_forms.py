@@ -323,3 +323,19 @@ def test_two_measure_like_columns_the_later_is_the_work(tmp_path: Path) -> None:
     assert (task.title, task.lead_units) == ("发展光伏", ["县发展改革局"])
     assert task.content.startswith("推进整县屋顶分布式光伏开发")
     assert task.targets[0].value == 50
+
+
+def test_text_table_with_area_rows_without_tabs(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "序号\t重点任务\t主要内容\t牵头单位\t配合单位\n"
+        "一、能源绿色低碳转型行动\n"
+        "1\t发展光伏\t推进屋顶光伏。\t县发改局\t县住建局\n"
+        "二、节能降碳增效行动\n"
+        "2\t节能改造\t推进公共建筑节能改造。\t县住建局\t县财政局\n",
+    )
+    assert [(t.code, t.area_title) for t in plan.tasks] == [
+        ("1", "能源绿色低碳转型行动"),
+        ("2", "节能降碳增效行动"),
+    ]
+    assert plan.warnings == []  # rows naming their area leave nothing to guess

@@ -206,3 +206,28 @@ def test_word_number_formats(n: int, fmt: str, label: str) -> None:
     from tracker.importing.numbering import format_number
 
     assert format_number(n, fmt) == label
+
+
+def test_word_table_with_area_rows_across_the_table(tmp_path: Path) -> None:
+    rows = [
+        ["序号", "重点任务", "主要内容", "牵头单位", "配合单位", "完成时限"],
+        ["一、能源绿色低碳转型行动", "", "", "", "", ""],
+        ["1", "发展光伏", "推进屋顶光伏。", "县发展改革局", "县住建局", "2025年"],
+        ["2", "发展风电", "推进分散式风电。", "县发展改革局", "/", "2026年"],
+        ["二、节能降碳增效行动", "", "", "", "", ""],
+        ["3", "节能改造", "推进公共建筑节能改造。", "县住建局", "县财政局", "2025年"],
+    ]
+    path = write_docx(
+        tmp_path / "分工表.docx",
+        paragraphs=["某县碳达峰实施方案任务分工表"],
+        tables=[rows],
+        merges={0: [(1, 0, 1, 5), (4, 0, 4, 5)]},
+    )
+    plan = parse_plan(path)
+    assert [(t.code, t.area_code, t.area_title, t.title) for t in plan.tasks] == [
+        ("1", "一", "能源绿色低碳转型行动", "发展光伏"),
+        ("2", "一", "能源绿色低碳转型行动", "发展风电"),
+        ("3", "二", "节能降碳增效行动", "节能改造"),
+    ]
+    assert plan.title == "某县碳达峰实施方案"
+    assert plan.tasks[2].cooperating_units == ["县财政局"]

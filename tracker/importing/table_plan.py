@@ -121,6 +121,7 @@ class Row:
     cells: dict[str, str]
     place: Place
     repaired: bool = False
+    area_row: bool = False  # a full-width row naming the area of the rows below
 
     def get(self, name: str) -> str:
         """The cell's text, "" when absent."""
@@ -156,6 +157,7 @@ class TableBreakdown:
     measure_places: list[Place]
     merged_filled: bool
     warnings: list[ImportWarning]
+    block_starts: set[int] = field(default_factory=set)  # labels known to open their block
 
 
 # ---------------------------------------------------------------- text tables
@@ -174,8 +176,15 @@ def text_tables(lines: list[SourceLine]) -> tuple[list[SourceTable], list[Source
             current.rows.append(line.text.split("\t"))
             current.places.append(line.place)
             continue
-        if not line.text.strip():
+        text = line.text.strip()
+        if not text:
             continue  # blank lines do not end a table (page breaks)
+        if current is not None and len(text) <= 40 and "。" not in text:
+            # A short line inside a table: a row spanning the table (an area name) that
+            # the extraction wrote without tabs. It stays in the table.
+            current.rows.append([text])
+            current.places.append(line.place)
+            continue
         current = None
         body.append(line)
     return tables, body
@@ -257,6 +266,17 @@ def _is_repeated_header(raw: list[str]) -> bool:
     return len(words) >= 2 and all(w in _WORD_TO_FIELD for w in words)
 
 
+def _area_row_label(cells: list[str]) -> str | None:
+    """The text of a row that only names an area (一、能源绿色低碳转型行动 across the table)."""
+    filled = [c for c in cells if c]
+    if not filled or len(set(filled)) != 1 or not cells[0]:
+        return None
+    text = filled[0]
+    if text.isdigit() or len(text) > 40 or "。" in text or _unit_list_score(text) == 2:
+        return None
+    return text
+
+
 def _clean_units(text: str) -> str:
     return "" if text.strip() in _NONE_MARKS else text
 
@@ -273,6 +293,11 @@ def parse_table(table: SourceTable, header_index: int, header: dict[int, str]) -
         if not any(cells_raw):
             continue
         if _is_repeated_header(cells_raw):
+            continue
+        label = _area_row_label(cells_raw)
+        if label is not None:
+            # A row spanning the table that names the area of the rows below it.
+            rows.append(Row({"area": label}, place, area_row=True))
             continue
         cells, repaired = _best_alignment(cells_raw, header, width)
         if len(cells_raw) > width and any(cells_raw[width:]) and not repaired:
@@ -317,7 +342,12 @@ def parse_table(table: SourceTable, header_index: int, header: dict[int, str]) -
         labels[measure_index] = labels.get(measure_index, "") + text
         last_label_index = measure_index
 
+    pending_area = ""
+    block_starts: set[int] = set()
     for row in rows:
+        if row.area_row:
+            pending_area = row.get("area")
+            continue
         seq, measure, lead, work = (
             row.get("seq"),
             row.get("measure"),
@@ -339,6 +369,11 @@ def parse_table(table: SourceTable, header_index: int, header: dict[int, str]) -
                 warnings.append(
                     ImportWarning(str(row.place), "该行没有行动措施名称，已用主要工作的开头代替")
                 )
+            if pending_area:
+                labels[index] = pending_area
+                block_starts.add(index)
+                last_label_index = index
+                pending_area = ""
             add_label(row.get("area"), index)
             tasks.append(_task_from_row(row, index))
         elif lead or (
@@ -370,7 +405,9 @@ def parse_table(table: SourceTable, header_index: int, header: dict[int, str]) -
             add_label(row.get("area"), previous.measure_index)
         else:
             warnings.append(ImportWarning(str(row.place), "表头之后的第一行无法识别，已跳过"))
-    return TableBreakdown(tasks, labels, titles, measure_places, table.merged_filled, warnings)
+    return TableBreakdown(
+        tasks, labels, titles, measure_places, table.merged_filled, warnings, block_starts
+    )
 
 
 def _task_from_row(row: Row, index: int) -> TableTask:
@@ -562,7 +599,7 @@ def assign_areas(
                     f"其所属领域“{result[-1].title}”系依据{guess}推断，请核对",
                 )
             )
-    if not body and n and labels:
+    if not body and n and set(labels) - breakdown.block_starts:
         warnings.append(
             ImportWarning(
                 "任务分工表",

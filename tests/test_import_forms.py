@@ -339,3 +339,15 @@ def test_text_table_with_area_rows_without_tabs(tmp_path: Path) -> None:
         ("2", "节能降碳增效行动"),
     ]
     assert plan.warnings == []  # rows naming their area leave nothing to guess
+
+
+def test_label_inside_a_paragraph_without_brackets(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "（一）能源行动\n1.发展风电。推进项目建设。责任单位：市发改委、市自然资源局。\n"
+        "2.发展光伏。推进项目。牵头单位：市能源局；配合单位：市住建局。\n",
+    )
+    assert [t.lead_units for t in plan.tasks] == [["市发展改革委"], ["市能源局"]]
+    assert plan.tasks[0].cooperating_units == ["市自然资源局"]
+    assert plan.tasks[1].cooperating_units == ["市住房城乡建设局"]
+    assert "责任单位" not in plan.tasks[0].content

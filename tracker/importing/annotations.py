@@ -43,6 +43,12 @@ _UNIT_SUFFIX = re.compile(
     r"(?:厅|局|委|办|部|会|府|司|中心|院|社|行|所|队|校|联|处|室|站|台|集团|公司|分行|支行|"
     r"政府|管委会|开发区|园区|铁路港|单位|部门|机关|协会)(?:（[^）]*）)?$"
 )
+# "…推进建设。责任单位：市发改委、市工信局。" — a label written into the paragraph without
+# brackets, after the end of a sentence, running to the end of the next one.
+_BARE_IN_TEXT = re.compile(
+    r"(?:^|(?<=[。；;！!]))\s*(?P<body>(?:责任单位|责任部门|牵头单位|牵头部门|负责单位|主责单位)"
+    r"\s*[：:][^。（(]*?)(?:。|$)"
+)
 _LEVEL_PREFIX = re.compile(r"^(?:自治区|省|市|县|区|州|盟|旗|各|国家|国网|中国|人民银行)")
 
 
@@ -181,4 +187,14 @@ def find_annotations(text: str) -> list[Annotation]:
                 continue
         annotation.start, annotation.end = start, end
         found.append(annotation)
+    groups = bracket_groups(text)
+    for match in _BARE_IN_TEXT.finditer(text):
+        if any(a <= match.start() < b for a, b in groups):
+            continue
+        annotation = parse_annotation(match.group("body"))
+        if annotation is None:
+            continue
+        annotation.start, annotation.end = match.start("body"), match.end()
+        found.append(annotation)
+    found.sort(key=lambda a: a.start)
     return found

@@ -351,3 +351,18 @@ def test_label_inside_a_paragraph_without_brackets(tmp_path: Path) -> None:
     assert plan.tasks[0].cooperating_units == ["市自然资源局"]
     assert plan.tasks[1].cooperating_units == ["市住房城乡建设局"]
     assert "责任单位" not in plan.tasks[0].content
+
+
+def test_national_task_division_document(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "2030年前碳达峰行动方案重点任务分工\n\n一、能源绿色低碳转型行动\n\n"
+        "（一）推进煤炭消费替代。严格合理控制煤炭消费增长。（牵头单位：国家发展改革委、国家能源局"
+        " 参加单位：工业和信息化部、生态环境部等）\n"
+        "（二）大力发展新能源。（负责单位：国家能源局、国家发展改革委、自然资源部）\n",
+    )
+    assert plan.title == "2030年前碳达峰行动方案"
+    assert [t.code for t in plan.tasks] == ["一（一）", "一（二）"]
+    assert plan.tasks[0].lead_units == ["国家发展改革委", "国家能源局"]
+    assert plan.tasks[0].cooperating_units == ["工业和信息化部", "生态环境部"]
+    assert plan.tasks[1].lead_units == ["国家能源局"]

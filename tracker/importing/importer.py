@@ -279,7 +279,7 @@ def _guess_title(document: SourceDocument, body: list[SourceLine]) -> str:
             return match.group(1)
     for text in candidates:
         clean = re.sub(r"\s+", "", text)
-        stripped = re.sub(r"(?:任务分工|任务分解|责任分工)(?:表|方案)?$", "", clean)
+        stripped = re.sub(r"(?:重点)?(?:任务分工|任务分解|责任分工)(?:表|方案)?$", "", clean)
         if stripped != clean and 4 <= len(stripped) <= 40:
             return stripped
     return document.path.stem

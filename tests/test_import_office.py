@@ -231,3 +231,19 @@ def test_word_table_with_area_rows_across_the_table(tmp_path: Path) -> None:
     ]
     assert plan.title == "某县碳达峰实施方案"
     assert plan.tasks[2].cooperating_units == ["县财政局"]
+
+
+def test_workbook_with_one_sheet_per_area(tmp_path: Path) -> None:
+    header = ["序号", "主要任务", "牵头单位", "配合单位"]
+    path = write_xlsx(
+        tmp_path / "分工.xlsx",
+        {
+            "一、能源绿色低碳转型行动": [header, [1, "推进屋顶光伏。", "县发改局", "县住建局"]],
+            "二、节能降碳增效行动": [header, [2, "推进节能改造。", "县住建局", "/"]],
+        },
+    )
+    plan = parse_plan(path)
+    assert [(t.code, t.area_code, t.area_title) for t in plan.tasks] == [
+        ("1", "一", "能源绿色低碳转型行动"),
+        ("2", "二", "节能降碳增效行动"),
+    ]

@@ -81,6 +81,7 @@ _AREA_LABEL = re.compile(
 _AREA_SPLIT = re.compile(
     r"^\s*(?:(?P<a>[一二三四五六七八九十]{1,3})\s*[、．.]|[（(](?P<b>[一二三四五六七八九十]{1,3})[）)])\s*"
 )
+_GENERIC_SHEET = re.compile(r"^(?:sheet|工作表|表|任务分工|分工|任务)\s*\d*(?:表)?$", re.IGNORECASE)
 _PUNCT = re.compile(r"[\s。，,；;：:、“”\"'（）()《》【】\-—·.．]")
 
 
@@ -158,6 +159,7 @@ class TableBreakdown:
     merged_filled: bool
     warnings: list[ImportWarning]
     block_starts: set[int] = field(default_factory=set)  # labels known to open their block
+    name: str = ""  # the sheet's name, for a workbook with one sheet per area
 
 
 # ---------------------------------------------------------------- text tables
@@ -406,7 +408,14 @@ def parse_table(table: SourceTable, header_index: int, header: dict[int, str]) -
         else:
             warnings.append(ImportWarning(str(row.place), "表头之后的第一行无法识别，已跳过"))
     return TableBreakdown(
-        tasks, labels, titles, measure_places, table.merged_filled, warnings, block_starts
+        tasks,
+        labels,
+        titles,
+        measure_places,
+        table.merged_filled,
+        warnings,
+        block_starts,
+        table.name,
     )
 
 
@@ -559,6 +568,8 @@ def assign_areas(
     if breakdown.merged_filled:
         names: list[AreaName] = []
         current = AreaName("", "（未分组）")
+        if not labels and breakdown.name and not _GENERIC_SHEET.match(breakdown.name):
+            current = split_area_label(breakdown.name)  # one sheet per area
         for i in range(n):
             if i in labels:
                 current = split_area_label(labels[i])

@@ -165,3 +165,14 @@ def test_import_creates_the_plans_periods(db: Database) -> None:
     assert codes[0] == "2023H1"
     assert codes[-1] == "2030H2"
     assert len(codes) == 16
+
+
+def test_canonical_units_for_a_typed_list(db: Database) -> None:
+    assert plans.canonical_units(db, "市发改委、工信局，市发改委") == [
+        "市发展改革委",
+        "市工业和信息化局",
+    ]
+    plans.commit_import(db, plans.preview_import(db, SEED_004), SYSTEM)
+    plans.add_alias(db, SYSTEM, "市发改局", "市发展改革委")
+    assert plans.canonical_units(db, "市发改局") == ["市发展改革委"]
+    assert plans.canonical_units(db, "/") == []

@@ -20,6 +20,7 @@ from tracker.db import Database
 from tracker.errors import InvalidInput, NotFound
 from tracker.importing.importer import parse_plan
 from tracker.importing.result import ParsedPlan
+from tracker.importing.units import UnitResolver, split_unit_list
 from tracker.models import (
     ROLE_COOPERATING,
     ROLE_LEAD,
@@ -54,6 +55,16 @@ def preview_import(db: Database, path: str | Path, progress: Progress | None = N
     with db.reader() as session:
         aliases = user_aliases(session)
     return parse_plan(Path(path), aliases=aliases, progress=progress)
+
+
+def canonical_units(db: Database, text: str) -> list[str]:
+    """The canonical unit names of a list typed by a person (市发改委、工信局 → 市发展改革委,
+    市工业和信息化局), with the same rules and aliases as the importer; for fixing a task
+    in the preview before it is stored."""
+    with db.reader() as session:
+        aliases = user_aliases(session)
+    names = UnitResolver(aliases).resolve(split_unit_list(text))
+    return list(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)

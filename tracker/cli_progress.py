@@ -312,7 +312,7 @@ def _cmd_summary(db: Database, args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    names = "、".join(f"{p['plan_title']}{p['name']}" for p in data["periods"])
+    names = "、".join(f"{p['plan_title']} — {p['name']}" for p in data["periods"])
     print(f"{names}：任务 {data['task_count']} 项")
     print("按状态：" + "，".join(f"{s} {n}" for s, n in data["by_status"].items()))
     rep = data["reports"]

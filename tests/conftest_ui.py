@@ -7,19 +7,22 @@ them with a recorder, because a modal dialog would block a headless test forever
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from tracker.db import Database
 from tracker.importing.result import ImportWarning, ParsedPlan, ParsedTask, TargetSpec
 from tracker.services import plans, users
 from tracker.services.actor import ROLE_COORDINATOR, Actor
 from ui import dialogs, errors
+from ui.import_dialog import ImportPreviewDialog
+from ui.models import AreaKey
+from ui.task_edit_dialog import TaskEditDialog, UnitCanonicalizer
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 SEED_TABLE = SEEDS / "001_69c9d6620e20abd3.txt"  # a 任务分工 table, with warnings
@@ -122,6 +125,76 @@ def seed_plan_id(gui_db: Database, coordinator: Actor, seed_table: Path) -> int:
     """The seed with a 任务分工 table, imported through the real services."""
     parsed = plans.preview_import(gui_db, seed_table)
     return plans.commit_import(gui_db, parsed, coordinator).plan_id
+
+
+@pytest.fixture
+def seed_preview(gui_db: Database, seed_table: Path) -> ParsedPlan:
+    """The preview of the seed with a 任务分工 table, read through the real services."""
+    return plans.preview_import(gui_db, seed_table)
+
+
+@dataclass
+class TaskEditor:
+    """Replaces the modal task editor (:meth:`TaskEditDialog.ask`): builds the real editor
+    without showing it, lets the test fill it in (``fill``), then presses 确定 — or 取消 when
+    ``fill`` is None. ``opened`` keeps every editor, for its fields and its messages."""
+
+    fill: Callable[[TaskEditDialog], None] | None = None
+    opened: list[TaskEditDialog] = field(default_factory=list)
+
+    def ask(
+        self,
+        parent: QWidget | None,
+        task: ParsedTask,
+        areas: Sequence[AreaKey],
+        canonical_units: UnitCanonicalizer,
+    ) -> ParsedTask | None:
+        dialog = TaskEditDialog(task, areas, canonical_units, parent)
+        self.opened.append(dialog)
+        if self.fill is None:
+            dialog.cancel_button.click()
+            return None
+        self.fill(dialog)
+        dialog.ok_button.click()
+        if dialog.result() != QDialog.DialogCode.Accepted:
+            return None  # the editor said what is wrong and stayed open
+        return dialog.edited_task
+
+
+@pytest.fixture
+def task_editor(monkeypatch: pytest.MonkeyPatch) -> TaskEditor:
+    """See :class:`TaskEditor`."""
+    editor = TaskEditor()
+    monkeypatch.setattr(TaskEditDialog, "ask", classmethod(lambda _cls, *args: editor.ask(*args)))
+    return editor
+
+
+@dataclass
+class PreviewDriver:
+    """Replaces the modal preview (:meth:`ImportPreviewDialog.ask`) in an import flow:
+    builds the real preview without showing it, runs ``script`` on it (the corrections),
+    then presses 确认导入. ``shown`` keeps every preview."""
+
+    script: Callable[[ImportPreviewDialog], None] | None = None
+    shown: list[ImportPreviewDialog] = field(default_factory=list)
+
+    def ask(self, parent: QWidget | None, parsed: ParsedPlan, db: Database) -> bool:
+        dialog = ImportPreviewDialog(parsed, db, parent)
+        self.shown.append(dialog)
+        if self.script is not None:
+            self.script(dialog)
+        dialog.commit_button.click()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+
+@pytest.fixture
+def preview_driver(monkeypatch: pytest.MonkeyPatch) -> PreviewDriver:
+    """See :class:`PreviewDriver`."""
+    driver = PreviewDriver()
+    monkeypatch.setattr(
+        ImportPreviewDialog, "ask", classmethod(lambda _cls, *args: driver.ask(*args))
+    )
+    return driver
 
 
 def _task(

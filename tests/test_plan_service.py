@@ -167,12 +167,16 @@ def test_import_creates_the_plans_periods(db: Database) -> None:
     assert len(codes) == 16
 
 
-def test_canonical_units_for_a_typed_list(db: Database) -> None:
-    assert plans.canonical_units(db, "市发改委、工信局，市发改委") == [
-        "市发展改革委",
-        "市工业和信息化局",
-    ]
+def test_canonical_units_for_typed_lists(db: Database) -> None:
+    assert plans.canonical_task_units(db, "市发改委", "工信局、自然资源局，工信局") == (
+        ["市发展改革委"],
+        ["市工业和信息化局", "市自然资源局"],
+    )
+    # typed in both lists: kept in both, for the editor to say so
+    assert plans.canonical_task_units(db, "市发改委", "工信局、市发展改革委") == (
+        ["市发展改革委"],
+        ["市工业和信息化局", "市发展改革委"],
+    )
     plans.commit_import(db, plans.preview_import(db, SEED_004), SYSTEM)
     plans.add_alias(db, SYSTEM, "市发改局", "市发展改革委")
-    assert plans.canonical_units(db, "市发改局") == ["市发展改革委"]
-    assert plans.canonical_units(db, "/") == []
+    assert plans.canonical_task_units(db, "市发改局", "/") == (["市发展改革委"], [])

@@ -22,7 +22,7 @@ from ui.models import TaskColumn
 from ui.worker import ProgressCallback
 
 if TYPE_CHECKING:
-    from conftest_ui import Messages
+    from conftest_ui import Messages, TaskEditor
 
 pytest_plugins = ("conftest_ui",)
 pytestmark = [
@@ -39,7 +39,9 @@ class PreviewAnswers:
         self.answer = answer
         self.shown: list[ParsedPlan] = []
 
-    def __call__(self, _cls: type, _parent: QWidget | None, parsed: ParsedPlan) -> bool:
+    def __call__(
+        self, _cls: type, _parent: QWidget | None, parsed: ParsedPlan, _db: Database
+    ) -> bool:
         self.shown.append(parsed)
         return self.answer
 
@@ -75,9 +77,9 @@ def _import(qtbot: QtBot, window: MainWindow) -> ImportFlow:
 
 
 def test_preview_dialog_shows_the_parsed_plan(
-    qtbot: QtBot, qtmodeltester: Any, fake_plan: ParsedPlan
+    qtbot: QtBot, qtmodeltester: Any, fake_plan: ParsedPlan, gui_db: Database
 ) -> None:
-    dialog = ImportPreviewDialog(fake_plan)
+    dialog = ImportPreviewDialog(fake_plan, gui_db)
     qtbot.addWidget(dialog)
     summary = dialog.summary_label.text()
     for part in (
@@ -99,8 +101,10 @@ def test_preview_dialog_shows_the_parsed_plan(
     assert dialog.detail_view.targets_model.rowCount() == 1
 
 
-def test_double_click_on_a_warning_selects_its_task(qtbot: QtBot, fake_plan: ParsedPlan) -> None:
-    dialog = ImportPreviewDialog(fake_plan)
+def test_double_click_on_a_warning_selects_its_task(
+    qtbot: QtBot, fake_plan: ParsedPlan, gui_db: Database
+) -> None:
+    dialog = ImportPreviewDialog(fake_plan, gui_db)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -117,22 +121,29 @@ def test_double_click_on_a_warning_selects_its_task(qtbot: QtBot, fake_plan: Par
     assert dialog.selected_row() == 2
 
 
-def test_enter_in_the_preview_does_not_import(qtbot: QtBot, fake_plan: ParsedPlan) -> None:
-    dialog = ImportPreviewDialog(fake_plan)
+def test_enter_in_the_preview_edits_and_does_not_import(
+    qtbot: QtBot, fake_plan: ParsedPlan, gui_db: Database, task_editor: TaskEditor
+) -> None:
+    dialog = ImportPreviewDialog(fake_plan, gui_db)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # shortcuts work in the active window only
     dialog.task_view.setFocus()
-    qtbot.keyClick(dialog.task_view, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.task_view, Qt.Key.Key_Return)  # opens the editor, cancelled
+    assert [e.windowTitle() for e in task_editor.opened] == ["编辑任务 1"]
     assert dialog.isVisible()
     assert dialog.result() != ImportPreviewDialog.DialogCode.Accepted
     dialog.commit_button.click()
     assert dialog.result() == ImportPreviewDialog.DialogCode.Accepted
 
 
-def test_preview_without_tasks_cannot_be_committed(qtbot: QtBot, fake_plan: ParsedPlan) -> None:
+def test_preview_without_tasks_cannot_be_committed(
+    qtbot: QtBot, fake_plan: ParsedPlan, gui_db: Database
+) -> None:
     fake_plan.tasks.clear()
-    dialog = ImportPreviewDialog(fake_plan)
+    dialog = ImportPreviewDialog(fake_plan, gui_db)
     qtbot.addWidget(dialog)
     assert not dialog.commit_button.isEnabled()
     assert "没有识别出任何任务" in dialog.hint_label.text()

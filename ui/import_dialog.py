@@ -3,12 +3,14 @@
 :class:`ImportFlow` drives the whole sequence; every step that touches the file or the
 database runs through :func:`ui.worker.run_in_background`, and every failure ends in the
 error dialog with the database unchanged (the preview stores nothing, the commit is one
-transaction). :class:`ImportPreviewDialog` is the preview the user confirms.
+transaction). :class:`ImportPreviewDialog` is the preview the user corrects and confirms:
+tasks edited (:mod:`ui.task_edit_dialog`) or left out, each change undoable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -21,14 +23,16 @@ from PySide6.QtCore import (
     QSettings,
     Signal,
 )
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from tracker.db import Database
-from tracker.importing.result import ParsedPlan, task_json
+from tracker.importing.result import ParsedPlan, ParsedTask, task_json
 from tracker.services import plans
 from tracker.services.actor import Actor
 from ui import dialogs, errors
-from ui.models import task_row_at_place
+from ui.models import AreaKey, task_row_at_place
+from ui.task_edit_dialog import TaskEditDialog
 from ui.views.import_dialog_view import ImportPreviewView
 from ui.worker import (
     SHOW_PROGRESS_AFTER_MS,
@@ -47,39 +51,224 @@ _ALREADY_TEXT = (
     "文件“{source}”已经导入过，对应的实施方案是“{title}”（编号 {plan_id}）。\n将显示该方案。"
 )
 _NOT_FOUND = "（找不到与这条警告对应的任务）"
+_EDIT_COMMAND = "修改任务 {code}"
+_EXCLUDE_COMMAND = "不导入任务 {code}"
+_INCLUDE_COMMAND = "恢复导入任务 {code}"
+_ALL_EXCLUDED_TITLE = "无法导入"
+_ALL_EXCLUDED = "所有任务都已设为不导入。请至少勾选一项任务，或点击“取消”放弃这次导入。"
+_DISCARD_TITLE = "放弃修改"
+_DISCARD_TEXT = (
+    "放弃对 {count} 项任务的修改？\n\n取消导入后，在预览中所做的修改和“不导入”的选择都不会保留。"
+)
+_DISCARD = "放弃修改"
 
 SETTINGS_LAST_DIR = "import/last_dir"
 
 
-class ImportPreviewDialog(ImportPreviewView):
-    """Shows a :class:`ParsedPlan`; accepted means 确认导入."""
+def _area_key(task: ParsedTask) -> AreaKey:
+    return task.area_code, task.area_title
 
-    def __init__(self, parsed: ParsedPlan, parent: QWidget | None = None) -> None:
+
+def place_moved_tasks(
+    tasks: Sequence[ParsedTask], moved: Sequence[bool], area_order: Sequence[AreaKey]
+) -> list[ParsedTask]:
+    """``tasks`` in the order they are stored: a task moved to another area (``moved``) goes
+    after the last task of that area, so that every area stays one block; into an area that
+    has no other task it goes where the area stands in ``area_order`` (the areas as
+    imported), into a new area at the end. The others keep their document order."""
+    kept = [t for t, m in zip(tasks, moved, strict=True) if not m]
+    rank = {key: i for i, key in enumerate(area_order)}
+    for task, was_moved in zip(tasks, moved, strict=True):
+        if not was_moved:
+            continue
+        key = _area_key(task)
+        same = [i for i, t in enumerate(kept) if _area_key(t) == key]
+        if same:
+            at = same[-1] + 1
+        elif key in rank:
+            later = (i for i, t in enumerate(kept) if rank.get(_area_key(t), len(rank)) > rank[key])
+            at = next(later, len(kept))
+        else:
+            at = len(kept)
+        kept.insert(at, task)
+    return kept
+
+
+class _EditTask(QUndoCommand):
+    """One edit of one task; undo puts the previous task back as it was."""
+
+    def __init__(
+        self,
+        apply: Callable[[int, ParsedTask], None],
+        row: int,
+        before: ParsedTask,
+        after: ParsedTask,
+    ) -> None:
+        super().__init__(_EDIT_COMMAND.format(code=before.code))
+        self._apply, self._row = apply, row
+        self._before, self._after = copy.deepcopy(before), copy.deepcopy(after)
+
+    def redo(self) -> None:
+        self._apply(self._row, self._after)
+
+    def undo(self) -> None:
+        self._apply(self._row, self._before)
+
+
+class _SetExcluded(QUndoCommand):
+    """Leave one task out of the import, or take it in again."""
+
+    def __init__(self, apply: Callable[[int, bool], None], row: int, code: str, excluded: bool):
+        super().__init__((_EXCLUDE_COMMAND if excluded else _INCLUDE_COMMAND).format(code=code))
+        self._apply, self._row, self._excluded = apply, row, excluded
+
+    def redo(self) -> None:
+        self._apply(self._row, self._excluded)
+
+    def undo(self) -> None:
+        self._apply(self._row, not self._excluded)
+
+
+class ImportPreviewDialog(ImportPreviewView):
+    """Shows a :class:`ParsedPlan` and lets the coordinator correct it; accepted means
+    确认导入.
+
+    Edits change the tasks of ``parsed`` at once (each one an undoable command); excluded
+    tasks are only marked, and taken out of ``parsed`` when the user confirms — until then
+    they can be taken in again. Nothing is stored here: the caller commits ``parsed``.
+    """
+
+    def __init__(self, parsed: ParsedPlan, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.parsed = parsed
-        self.set_summary(
-            title=parsed.title,
-            source=parsed.source_name,
-            method=parsed.method,
-            areas=len(parsed.areas),
-            tasks=len(parsed.tasks),
-            warnings=len(parsed.warnings),
-        )
+        self._db = db
+        self._imported = copy.deepcopy(parsed.tasks)  # as the importer read them
+        self._imported_areas = parsed.areas
+        self.undo_stack = QUndoStack(self)
         self.task_model.set_tasks(task_json(t) for t in parsed.tasks)
         self.warning_model.set_records(asdict(w) for w in parsed.warnings)
+        self._show_summary()
+
         self.task_view.selectionModel().currentRowChanged.connect(self._on_task_changed)
-        self.task_view.activated.connect(self._on_task_changed)
+        self.task_view.doubleClicked.connect(self._on_edit)
+        self.task_model.exclusion_requested.connect(self.exclude_row)
         self.warning_view.activated.connect(self._on_warning_activated)
+        self.edit_action.triggered.connect(self._on_edit)
+        self.exclude_action.triggered.connect(self._on_exclude)
+        self.undo_action.triggered.connect(self.undo_stack.undo)
+        self.redo_action.triggered.connect(self.undo_stack.redo)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.indexChanged.connect(self._on_undo_index)
         self.commit_button.clicked.connect(self.accept)
         self.cancel_button.clicked.connect(self.reject)
         if parsed.tasks:
             self.task_view.selectRow(0)
+        self._on_task_changed(self.task_view.selectionModel().currentIndex())
+
+    # ------------------------------------------------------------ changes (undoable)
+
+    def edit_row(self, row: int | None = None) -> bool:
+        """Open the task editor on ``row`` (default: the selected task); True when the task
+        was changed."""
+        row = self.selected_row() if row is None else row
+        if row is None:
+            return False
+        task = self.parsed.tasks[row]
+        edited = TaskEditDialog.ask(self, task, self._area_choices(), self._canonical_units)
+        if edited is None:
+            return False
+        return self.change_task(row, edited)
+
+    def change_task(self, row: int, task: ParsedTask) -> bool:
+        """Put ``task`` in ``row`` as one undoable step; False when nothing differs."""
+        before = self.parsed.tasks[row]
+        if task == before:
+            return False
+        self.undo_stack.push(_EditTask(self._put_task, row, before, task))
+        return True
+
+    def exclude_row(self, row: int, excluded: bool = True) -> None:
+        """Leave the task in ``row`` out of the import (``excluded``) or take it in again,
+        as one undoable step."""
+        if excluded == self.task_model.is_excluded(row):
+            return
+        code = self.parsed.tasks[row].code
+        self.undo_stack.push(_SetExcluded(self._put_excluded, row, code, excluded))
+
+    def _put_task(self, row: int, task: ParsedTask) -> None:
+        self.parsed.tasks[row] = copy.deepcopy(task)
+        self.task_model.replace_task(row, task_json(task))
+        self._changed(row)
+
+    def _put_excluded(self, row: int, excluded: bool) -> None:
+        self.task_model.set_excluded(row, excluded)
+        self._changed(row)
+
+    def _changed(self, row: int) -> None:
+        self._show_summary()
+        if self.selected_row() == row:
+            self._on_task_changed(self.task_model.index(row, 0))
+        else:
+            self._select_row(row)  # undo and redo show what they changed
+
+    # ------------------------------------------------------------ state
+
+    def changed_rows(self) -> list[int]:
+        """The rows edited or excluded: what cancelling would throw away."""
+        return sorted({*self.task_model.edited_rows(), *self.task_model.excluded_rows()})
+
+    def tasks_to_import(self) -> list[ParsedTask]:
+        """The tasks the user kept, in the order they will be stored."""
+        rows = self.task_model.included_rows()
+        moved = [_area_key(self.parsed.tasks[r]) != _area_key(self._imported[r]) for r in rows]
+        tasks = [self.parsed.tasks[r] for r in rows]
+        return place_moved_tasks(tasks, moved, self._imported_areas)
+
+    def _area_choices(self) -> list[AreaKey]:
+        """The areas as imported, then those typed since (a measure may go to any)."""
+        return list(dict.fromkeys([*self._imported_areas, *self.parsed.areas]))
+
+    def _canonical_units(
+        self, lead_text: str, cooperating_text: str
+    ) -> tuple[list[str], list[str]]:
+        return plans.canonical_task_units(self._db, lead_text, cooperating_text)
+
+    def _show_summary(self) -> None:
+        included = self.task_model.included_rows()
+        self.set_summary(
+            title=self.parsed.title,
+            source=self.parsed.source_name,
+            method=self.parsed.method,
+            areas=len(self.task_model.area_counts(included)),
+            tasks=len(included),
+            warnings=len(self.parsed.warnings),
+            excluded=len(self.task_model.excluded_rows()),
+            edited=len(self.task_model.edited_rows()),
+        )
+
+    # ------------------------------------------------------------ handlers
 
     def _on_task_changed(self, current: QModelIndex | QPersistentModelIndex) -> None:
         task: Mapping[str, Any] | None = None
-        if current.isValid():
-            task = self.task_model.task(current.row())
+        row = current.row() if current.isValid() else None
+        if row is not None:
+            task = self.task_model.task(row)
         self.detail_view.show_task(task)
+        self.edit_action.setEnabled(row is not None)
+        self.exclude_action.setEnabled(row is not None)
+        self.exclude_action.setChecked(row is not None and self.task_model.is_excluded(row))
+
+    def _on_edit(self, *_args: object) -> None:
+        self.edit_row()
+
+    def _on_exclude(self, checked: bool) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.exclude_row(row, checked)
+
+    def _on_undo_index(self, _index: int) -> None:
+        self.show_undo_steps(self.undo_stack.undoText(), self.undo_stack.redoText())
 
     def _on_warning_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if not index.isValid():
@@ -87,12 +276,36 @@ class ImportPreviewDialog(ImportPreviewView):
         where = str(self.warning_model.record(index.row()).get("where") or "")
         self.select_task_at(where)
 
+    def accept(self) -> None:
+        """确认导入: take the excluded tasks out of ``parsed`` — unless none would remain."""
+        tasks = self.tasks_to_import()
+        if not tasks:
+            dialogs.warning(self, _ALL_EXCLUDED_TITLE, _ALL_EXCLUDED)
+            return
+        self.parsed.tasks[:] = tasks
+        super().accept()
+
+    def reject(self) -> None:
+        """取消 (or Esc, or closing the window): after changes, only when the user agrees."""
+        changed = len(self.changed_rows())
+        if changed and not dialogs.confirm(
+            self, _DISCARD_TITLE, _DISCARD_TEXT.format(count=changed), yes=_DISCARD
+        ):
+            return
+        super().reject()
+
+    # ------------------------------------------------------------ selection
+
     def select_task_at(self, where: str) -> int | None:
         """Select the task a warning's place points at; its row, or None if there is none."""
         row = task_row_at_place(self.task_model.tasks(), where)
         if row is None:
             self.warnings_label.setToolTip(_NOT_FOUND)
             return None
+        self._select_row(row)
+        return row
+
+    def _select_row(self, row: int) -> None:
         index = self.task_model.index(row, 0)
         self.task_view.selectionModel().setCurrentIndex(
             index,
@@ -100,7 +313,6 @@ class ImportPreviewDialog(ImportPreviewView):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.task_view.scrollTo(index)
-        return row
 
     def selected_row(self) -> int | None:
         """The row of the selected task."""
@@ -108,10 +320,14 @@ class ImportPreviewDialog(ImportPreviewView):
         return current.row() if current.isValid() else None
 
     @classmethod
-    def ask(cls, parent: QWidget | None, parsed: ParsedPlan) -> bool:
-        """Show the preview modally; True when the user chose 确认导入 (tests patch this)."""
-        dialog = cls(parsed, parent)
-        return dialog.exec() == cls.DialogCode.Accepted
+    def ask(cls, parent: QWidget | None, parsed: ParsedPlan, db: Database) -> bool:
+        """Show the preview modally; True when the user chose 确认导入, and then ``parsed``
+        holds the tasks to store, as corrected (tests patch this)."""
+        dialog = cls(parsed, db, parent)
+        try:
+            return dialog.exec() == cls.DialogCode.Accepted
+        finally:
+            dialog.deleteLater()
 
 
 class ImportFlow(QObject):
@@ -191,7 +407,7 @@ class ImportFlow(QObject):
 
     def _on_previewed(self, parsed: ParsedPlan) -> None:
         self.parsed = parsed
-        if not ImportPreviewDialog.ask(self._widget, parsed):
+        if not ImportPreviewDialog.ask(self._widget, parsed, self._db):
             self.finished.emit()
             return
 

@@ -2,7 +2,8 @@
 
 Each model keeps a row cache computed once when its data is set, so that ``data()`` only
 looks values up. :class:`TaskFilterProxy` filters the task table by search text, unit and
-area. The task dicts are those of :func:`tracker.services.plans.list_tasks`, or
+area; :class:`PreviewTaskModel` adds what correcting an import preview needs. The task dicts
+are those of :func:`tracker.services.plans.list_tasks`, or
 :func:`tracker.importing.result.task_json` for a preview — both have the same keys.
 """
 
@@ -21,7 +22,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
+from PySide6.QtGui import QFont
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -291,6 +294,158 @@ class TaskTableModel(_ReadOnlyTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return _TASK_HEADER_TIPS.get(TaskColumn(section))
         return None
+
+
+EDITED_MARK = "✎"
+_EDITED_TIP = "已手工修改"
+_EDITED_CELL_TIP = "已手工修改，原为：\n{before}"
+_EXCLUDED_TIP = "不导入此项（勾选即恢复导入）"
+_INCLUDE_HEADER_TIP = "勾选的任务将被导入；取消勾选（或按 Delete）则不导入该项"
+
+
+class PreviewTaskModel(TaskTableModel):
+    """The tasks of an import preview, which a person corrects before they are stored.
+
+    The 序号 column carries a check box: checked tasks are imported. An excluded row is
+    grey and struck through; an edited row shows ✎ after its 序号 and its changed cells in
+    bold, with the value as imported in the tooltip. Ticking the check box does not change
+    the row by itself: the model emits :attr:`exclusion_requested` and the controller
+    decides (it pushes an undoable command that calls :meth:`set_excluded`).
+    """
+
+    exclusion_requested = Signal(int, bool)  # row, excluded
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._original: list[_TaskRow] = []
+        self._excluded: set[int] = set()
+        self._edited: set[int] = set()
+
+    def set_tasks(self, tasks: Iterable[Mapping[str, Any]]) -> None:
+        """Replace every row; these tasks are the "as imported" state edits compare with."""
+        tasks = list(tasks)
+        self.beginResetModel()
+        self._rows = [_task_row(task, i) for i, task in enumerate(tasks)]
+        self._original = list(self._rows)
+        self._excluded = set()
+        self._edited = set()
+        self.endResetModel()
+
+    def replace_task(self, row: int, task: Mapping[str, Any]) -> None:
+        """Show ``task`` (a task dict) in ``row`` instead of what was there."""
+        self._rows[row] = _task_row(task, row)
+        if self._rows[row].task != self._original[row].task:
+            self._edited.add(row)
+        else:
+            self._edited.discard(row)
+        self._row_changed(row)
+
+    def set_excluded(self, row: int, excluded: bool) -> None:
+        """Mark ``row`` as not to be imported (or to be imported again)."""
+        if excluded == (row in self._excluded):
+            return
+        if excluded:
+            self._excluded.add(row)
+        else:
+            self._excluded.discard(row)
+        self._row_changed(row)
+
+    def is_excluded(self, row: int) -> bool:
+        """Whether the task in ``row`` is left out of the import."""
+        return row in self._excluded
+
+    def is_edited(self, row: int) -> bool:
+        """Whether the task in ``row`` differs from the task as imported."""
+        return row in self._edited
+
+    def excluded_rows(self) -> list[int]:
+        """The rows left out of the import, in order."""
+        return sorted(self._excluded)
+
+    def included_rows(self) -> list[int]:
+        """The rows to import, in order."""
+        return [i for i in range(len(self._rows)) if i not in self._excluded]
+
+    def edited_rows(self) -> list[int]:
+        """The rows whose task was changed by hand, in order."""
+        return sorted(self._edited)
+
+    def _row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(TaskColumn) - 1))
+
+    def _cell_edited(self, row: int, column: TaskColumn) -> bool:
+        r, before = self._rows[row], self._original[row]
+        if column == TaskColumn.TARGETS:
+            return r.target_count != before.target_count
+        return r.cells[column] != before.cells[column]
+
+    # ------------------------------------------------------------ Qt model
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == TaskColumn.CODE:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = index.row(), TaskColumn(index.column())
+        excluded = row in self._excluded
+        edited = row in self._edited
+        if column == TaskColumn.CODE:
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Unchecked if excluded else Qt.CheckState.Checked
+            if role == Qt.ItemDataRole.DisplayRole and edited:
+                return f"{self._rows[row].cells[column]} {EDITED_MARK}"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                tips = [_EDITED_TIP] if edited else []
+                if excluded:
+                    tips.append(_EXCLUDED_TIP)
+                return "\n".join(tips) or None
+        if role == Qt.ItemDataRole.ForegroundRole and excluded:
+            return Qt.GlobalColor.gray
+        if role == Qt.ItemDataRole.FontRole and (excluded or edited):
+            font = QFont()
+            font.setStrikeOut(excluded and column != TaskColumn.CODE)
+            font.setBold(edited and self._cell_edited(row, column))
+            return font
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and edited
+            and column != TaskColumn.TARGETS
+            and self._cell_edited(row, column)
+        ):
+            before = _wrap_tooltip(self._original[row].cells[column])
+            current = super().data(index, role)
+            note = _EDITED_CELL_TIP.format(before=before)
+            return f"{current}\n\n{note}" if current else note
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if (
+            role != Qt.ItemDataRole.CheckStateRole
+            or not index.isValid()
+            or index.column() != TaskColumn.CODE
+            or not 0 <= index.row() < len(self._rows)
+        ):
+            return False
+        state = value if isinstance(value, Qt.CheckState) else Qt.CheckState(int(value))
+        excluded = state != Qt.CheckState.Checked
+        if excluded != self.is_excluded(index.row()):
+            self.exclusion_requested.emit(index.row(), excluded)
+        return True
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and section == TaskColumn.CODE
+        ):
+            return f"{_TASK_HEADER_TIPS[TaskColumn.CODE]}\n{_INCLUDE_HEADER_TIP}"
+        return super().headerData(section, orientation, role)
 
 
 def search_terms(text: str) -> list[str]:

@@ -57,14 +57,19 @@ def preview_import(db: Database, path: str | Path, progress: Progress | None = N
     return parse_plan(Path(path), aliases=aliases, progress=progress)
 
 
-def canonical_units(db: Database, text: str) -> list[str]:
-    """The canonical unit names of a list typed by a person (市发改委、工信局 → 市发展改革委,
-    市工业和信息化局), with the same rules and aliases as the importer; for fixing a task
-    in the preview before it is stored."""
+def canonical_task_units(
+    db: Database, lead_text: str, cooperating_text: str
+) -> tuple[list[str], list[str]]:
+    """The canonical lead and cooperating units of two lists typed by a person, read as the
+    importer reads an annotation: the cooperating list after the lead list, so that a bare
+    name takes the level of the units before it (市发改委 / 工信局 → 市工业和信息化局), with the
+    stored aliases. Each list is de-duplicated; a unit typed in both lists stays in both,
+    so that the caller can say so."""
     with db.reader() as session:
         aliases = user_aliases(session)
-    names = UnitResolver(aliases).resolve(split_unit_list(text))
-    return list(dict.fromkeys(names))
+    leads, coops = split_unit_list(lead_text), split_unit_list(cooperating_text)
+    resolved = UnitResolver(aliases).resolve([*leads, *coops])
+    return list(dict.fromkeys(resolved[: len(leads)])), list(dict.fromkeys(resolved[len(leads) :]))
 
 
 @dataclass(frozen=True)

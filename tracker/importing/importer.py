@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tracker.errors import ImportFailed
 from tracker.importing.document import SourceDocument, SourceLine
-from tracker.importing.outline import Node, chinese_number, parse_outline
+from tracker.importing.outline import Node, parse_outline
 from tracker.importing.result import ImportWarning, ParsedPlan, ParsedTask
 from tracker.importing.sources import read_document
 from tracker.importing.table_plan import (
@@ -310,4 +310,4 @@ def _guess_years(lines: list[SourceLine]) -> tuple[int, int]:
     return start, max(horizon, start)
 
 
-__all__ = ["chinese_number", "parse_document", "parse_plan"]
+__all__ = ["parse_document", "parse_plan"]

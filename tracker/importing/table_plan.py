@@ -489,6 +489,9 @@ class AreaName:
     title: str
 
 
+UNGROUPED = AreaName("", "（未分组）")
+
+
 def split_area_label(label: str) -> AreaName:
     """ "十、各县(市)区梯次有序碳达峰行动" → (十, 各县（市）区梯次有序碳达峰行动)."""
     label = re.sub(r"\s+", "", label).replace("(", "（").replace(")", "）")
@@ -566,15 +569,10 @@ def assign_areas(
     warnings: list[ImportWarning] = []
     labels = breakdown.measure_labels
     if breakdown.merged_filled:
-        names: list[AreaName] = []
-        current = AreaName("", "（未分组）")
+        first = UNGROUPED
         if not labels and breakdown.name and not _GENERIC_SHEET.match(breakdown.name):
-            current = split_area_label(breakdown.name)  # one sheet per area
-        for i in range(n):
-            if i in labels:
-                current = split_area_label(labels[i])
-            names.append(current)
-        return names, warnings
+            first = split_area_label(breakdown.name)  # one sheet per area
+        return _blocks_from_labels(labels, n, first), warnings
 
     body = body_measures(body_root) if body_root is not None else []
     matched = _match_body(breakdown.measure_titles, body) if body else [None] * n
@@ -620,9 +618,12 @@ def assign_areas(
     return result, warnings
 
 
-def _blocks_from_labels(labels: dict[int, str], n: int) -> list[AreaName]:
+def _blocks_from_labels(
+    labels: dict[int, str], n: int, first: AreaName | None = None
+) -> list[AreaName]:
+    """Each measure in the area of the nearest label at or above it (a label opens a block)."""
     names: list[AreaName] = []
-    current = AreaName("", "（未分组）")
+    current = first or UNGROUPED
     for i in range(n):
         if i in labels:
             current = split_area_label(labels[i])

@@ -1,45 +1,13 @@
-"""The command line: ``tracker [--db URL] [--user NAME] COMMAND …``.
-
-Each command opens the database, resolves who is acting, calls one service and prints
-the result (plain text, or one JSON object with ``--json``). Expected failures
-(:class:`~tracker.errors.TrackerError`) print their Chinese message to stderr and exit
-non-zero; nothing half-written is left because every service call is one transaction.
-"""
+"""Plan commands: ``import``, ``plans``, ``tasks`` and ``unit list|alias|merge``."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
-from collections.abc import Callable, Sequence
 from typing import Any
 
-from tracker import __version__
+from tracker.cli.common import add_common, print_json, resolve_actor
 from tracker.db import Database
-from tracker.errors import TrackerError
 from tracker.services import plans as plan_service
-from tracker.services.actor import Actor
-
-Handler = Callable[[Database, argparse.Namespace], int]
-
-# Modules that add sub-commands: each has ``register(subparsers)`` and sets ``handler``.
-_EXTENSIONS = ("tracker.cli_progress",)
-
-
-def print_json(obj: Any) -> None:
-    """Print one JSON object (UTF-8, Chinese kept readable)."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def resolve_actor(db: Database, args: argparse.Namespace) -> Actor:
-    """The user the command acts as (``--user`` / ``TRACKER_USER``, password from env/prompt)."""
-    from tracker.services import users
-
-    return users.cli_actor(db, getattr(args, "user", None))
-
-
-# ---------------------------------------------------------------- import / tasks / units
 
 
 def _cmd_import(db: Database, args: argparse.Namespace) -> int:
@@ -128,76 +96,34 @@ def _cmd_unit(db: Database, args: argparse.Namespace) -> int:
     raise AssertionError(args.unit_command)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(
-        prog="tracker", description="碳达峰任务台账 — 命令行", allow_abbrev=False
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--db", metavar="URL", help="数据库：SQLAlchemy URL 或 SQLite 文件路径")
-    parser.add_argument("--user", metavar="NAME", help="以此用户身份操作（或设置 TRACKER_USER）")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def register(sub: Any) -> None:
+    """Add the plan commands to the ``tracker`` sub-parsers."""
     p = sub.add_parser("import", help="导入实施方案（.txt / .docx / .xlsx）")
     p.add_argument("path")
     p.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    add_common(p)
     p.set_defaults(handler=_cmd_import)
 
     p = sub.add_parser("tasks", help="列出已导入的任务")
     p.add_argument("--plan", type=int, metavar="ID")
     p.add_argument("--unit", metavar="NAME", help="只列出该单位牵头或配合的任务")
-    p.add_argument("--json", action="store_true")
+    add_common(p)
     p.set_defaults(handler=_cmd_tasks)
 
     p = sub.add_parser("plans", help="列出已导入的实施方案")
-    p.add_argument("--json", action="store_true")
+    add_common(p)
     p.set_defaults(handler=_cmd_plans)
 
     p = sub.add_parser("unit", help="单位与别名")
-    usub = p.add_subparsers(dest="unit_command", required=True)
+    usub = p.add_subparsers(dest="unit_command", required=True, metavar="ACTION")
     q = usub.add_parser("list", help="列出单位及其别名")
-    q.add_argument("--json", action="store_true")
+    add_common(q)
     q = usub.add_parser("alias", help="为单位添加别名")
     q.add_argument("alias")
     q.add_argument("unit")
+    add_common(q, json_flag=False)
     q = usub.add_parser("merge", help="把一个单位并入另一个（任务、填报、别名随之转移）")
     q.add_argument("source")
     q.add_argument("target")
+    add_common(q, json_flag=False)
     p.set_defaults(handler=_cmd_unit)
-
-    import importlib
-
-    for name in _EXTENSIONS:
-        importlib.import_module(name).register(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``tracker`` command; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Handler = args.handler
-    try:
-        db = Database.open(args.db)
-        if db.backup_made is not None:
-            print(f"数据库已升级到本程序的版本；升级前的备份：{db.backup_made}", file=sys.stderr)
-        try:
-            return handler(db, args)
-        finally:
-            db.close()
-    except TrackerError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("已取消。", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`tracker tasks | head`): stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 141
-
-
-if __name__ == "__main__":
-    sys.exit(main())

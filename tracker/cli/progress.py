@@ -8,25 +8,21 @@ Chinese text, or one JSON object with ``--json``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import unicodedata
 from typing import Any
 
-from tracker.cli import print_json, resolve_actor
+from tracker.cli.common import (
+    add_common,
+    done,
+    one_line,
+    pad,
+    parse_date,
+    print_json,
+    resolve_actor,
+)
 from tracker.db import Database
-from tracker.errors import InvalidInput
-from tracker.services import history, instructions, monitoring, periods, reports, users
-from tracker.services.actor import ROLE_COORDINATOR, ROLE_REPORTER
+from tracker.services import history, instructions, monitoring, periods, reports
 
 # ---------------------------------------------------------------- helpers
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”无效：请写作 YYYY-MM-DD") from None
 
 
 def _actual(text: str) -> tuple[int, str]:
@@ -37,16 +33,6 @@ def _actual(text: str) -> tuple[int, str]:
         return int(target.strip()), value
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{text}”中的目标编号“{target}”不是整数") from None
-
-
-def _common(parser: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
-    # --user / --db may also follow the sub-command; SUPPRESS keeps the global value if absent.
-    parser.add_argument(
-        "--user", metavar="NAME", default=argparse.SUPPRESS, help="以此用户身份操作"
-    )
-    parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="数据库")
-    if json_flag:
-        parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
 
 def _report_key(parser: argparse.ArgumentParser, *, unit_help: str) -> None:
@@ -91,60 +77,6 @@ def _print_report(report: dict[str, Any], indent: str = "  ") -> None:
         )
 
 
-def _one_line(value: str | None) -> str | None:
-    return None if value is None else value.replace("\n", " ↵ ")
-
-
-def _width(text: str, columns: int) -> str:
-    """``text`` padded to ``columns`` display columns (a CJK character takes two)."""
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, columns - used)
-
-
-def _done(args: argparse.Namespace, message: str, payload: dict[str, Any]) -> int:
-    if args.json:
-        print_json(payload)
-    else:
-        print(message)
-    return 0
-
-
-# ---------------------------------------------------------------- user
-
-
-def _new_password() -> str:
-    password = users.prompt_secret("新用户的密码：", users.ENV_NEW_PASSWORD)
-    if users.ENV_NEW_PASSWORD not in os.environ:
-        again = users.prompt_secret("再次输入密码：", users.ENV_NEW_PASSWORD)
-        if again != password:
-            raise InvalidInput("两次输入的密码不一致。")
-    return password
-
-
-def _cmd_user(db: Database, args: argparse.Namespace) -> int:
-    if args.user_command == "add":
-        actor = None if users.count_users(db) == 0 else resolve_actor(db, args)
-        password = _new_password()
-        user_id = users.add_user(db, actor, args.name, args.role, password, args.unit)
-        label = users.ROLES[args.role]
-        unit = f"，单位：{args.unit}" if args.unit else ""
-        return _done(
-            args,
-            f"已添加用户“{args.name}”（{label}{unit}），编号 {user_id}。",
-            {"user": {"id": user_id, "name": args.name, "role": args.role, "unit": args.unit}},
-        )
-    actor = resolve_actor(db, args)
-    rows = users.list_users(db, actor)
-    if args.json:
-        print_json({"users": rows})
-        return 0
-    for row in rows:
-        unit = f"（{row['unit']}）" if row["unit"] else ""
-        print(f"{row['id']:>4}  {row['name']}  {row['role_label']}{unit}")
-    print(f"共 {len(rows)} 个用户。")
-    return 0
-
-
 # ---------------------------------------------------------------- period
 
 
@@ -162,24 +94,24 @@ def _cmd_period(db: Database, args: argparse.Namespace) -> int:
         )
         for p in data["periods"]:
             counts = p["report_counts"]
-            done = counts.get("submitted", 0) + counts.get("approved", 0)
+            reported = counts.get("submitted", 0) + counts.get("approved", 0)
             lock = f"已锁定（{p['locked_by']} {p['locked_at']}）" if p["locked"] else "开放"
             print(
-                f"  {p['code']}  {_width(p['name'], 14)}截止 {p['due_date']}  {lock}  "
-                f"已报送 {done}/{p['expected_reports']}"
+                f"  {p['code']}  {pad(p['name'], 14)}截止 {p['due_date']}  {lock}  "
+                f"已报送 {reported}/{p['expected_reports']}"
             )
         return 0
     if command == "lock":
         p = periods.lock_period(db, actor, args.plan, args.period)
-        return _done(args, f"已锁定报告期 {p['code']}（{p['name']}）。", {"period": p})
+        return done(args, f"已锁定报告期 {p['code']}（{p['name']}）。", {"period": p})
     if command == "reopen":
         p = periods.reopen_period(db, actor, args.plan, args.period, args.reason)
-        return _done(
+        return done(
             args, f"已重新开放报告期 {p['code']}（{p['name']}），理由：{args.reason}", {"period": p}
         )
     if command == "set-due":
         p = periods.set_due_date(db, actor, args.plan, args.period, args.date)
-        return _done(
+        return done(
             args, f"报告期 {p['code']}（{p['name']}）的截止日期为 {p['due_date']}。", {"period": p}
         )
     raise AssertionError(command)
@@ -360,7 +292,7 @@ def _cmd_audit(db: Database, args: argparse.Namespace) -> int:
             if r["task_id"] is not None and r["object_type"] != "task"
             else ""
         )
-        before, after = _one_line(r["before"]), _one_line(r["after"])
+        before, after = one_line(r["before"]), one_line(r["after"])
         if r["field"]:
             change = f"：{r['field_label']} {before or '—'} → {after or '—'}"
         else:
@@ -373,7 +305,7 @@ def _cmd_audit(db: Database, args: argparse.Namespace) -> int:
 def _cmd_instruction(db: Database, args: argparse.Namespace) -> int:
     actor = resolve_actor(db, args)
     row = instructions.add_instruction(db, actor, args.task, args.text)
-    return _done(
+    return done(
         args, f"已对任务 {args.task} 下达批示/督办意见（编号 {row['id']}）。", {"instruction": row}
     )
 
@@ -383,22 +315,11 @@ def _cmd_instruction(db: Database, args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add the progress commands to the ``tracker`` sub-parsers."""
-    p = sub.add_parser("user", help="用户与角色")
-    usub = p.add_subparsers(dest="user_command", required=True, metavar="ACTION")
-    q = usub.add_parser("add", help="添加用户（密码取自 TRACKER_NEW_PASSWORD 或终端输入）")
-    q.add_argument("name", metavar="NAME")
-    q.add_argument("--role", required=True, choices=[ROLE_COORDINATOR, ROLE_REPORTER])
-    q.add_argument("--unit", metavar="UNIT", help="填报员所属单位")
-    _common(q)
-    q = usub.add_parser("list", help="列出用户")
-    _common(q)
-    p.set_defaults(handler=_cmd_user)
-
     p = sub.add_parser("period", help="报告期：列出、锁定、重新开放、修改截止日期")
     psub = p.add_subparsers(dest="period_command", required=True, metavar="ACTION")
     q = psub.add_parser("list", help="列出报告期")
     q.add_argument("--plan", type=int, metavar="ID", help="实施方案编号（只有一个方案时可省略）")
-    _common(q)
+    add_common(q)
     for name, text in (
         ("lock", "锁定报告期"),
         ("reopen", "重新开放已锁定的报告期"),
@@ -412,8 +333,8 @@ def register(sub: Any) -> None:
         if name == "reopen":
             q.add_argument("--reason", required=True, help="重新开放的理由（记入审计日志）")
         if name == "set-due":
-            q.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
-        _common(q)
+            q.add_argument("--date", required=True, type=parse_date, metavar="YYYY-MM-DD")
+        add_common(q)
     p.set_defaults(handler=_cmd_period)
 
     p = sub.add_parser("report", help="进展填报与审核")
@@ -437,41 +358,41 @@ def register(sub: Any) -> None:
     )
     q.add_argument("--evidence", action="append", metavar="FILE", help="佐证材料文件（可重复）")
     _expect(q)
-    _common(q)
+    add_common(q)
     q = rsub.add_parser("show", help="查看任务在某报告期的填报")
     _report_key(q, unit_help="只看该单位")
-    _common(q)
+    add_common(q)
     q = rsub.add_parser("submit", help="报送")
     _report_key(q, unit_help="填报单位（填报员默认本单位）")
-    q.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+    q.add_argument("--today", type=parse_date, help=argparse.SUPPRESS)
     _expect(q)
-    _common(q)
+    add_common(q)
     q = rsub.add_parser("approve", help="审核通过（协调员）")
     _report_key(q, unit_help="填报单位")
     _expect(q)
-    _common(q)
+    add_common(q)
     q = rsub.add_parser("return", help="退回（协调员，须说明理由）")
     _report_key(q, unit_help="填报单位")
     q.add_argument("--reason", required=True, help="退回理由")
     _expect(q)
-    _common(q)
+    add_common(q)
     q = rsub.add_parser("consolidate", help="牵头单位汇总配合单位的填报")
     _report_key(q, unit_help="牵头单位（填报员默认本单位；协调员默认第一牵头单位）")
     _expect(q)
-    _common(q)
+    add_common(q)
     p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser("remind", help="催办：列出未报送的单位")
     p.add_argument("--period", required=True, metavar="P", help="报告期，如 2025H1")
     p.add_argument("--plan", type=int, metavar="ID", help="只看该实施方案")
-    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="以此日期计算剩余天数")
-    _common(p)
+    p.add_argument("--today", type=parse_date, metavar="YYYY-MM-DD", help="以此日期计算剩余天数")
+    add_common(p)
     p.set_defaults(handler=_cmd_remind)
 
     p = sub.add_parser("summary", help="报告期汇总统计")
     p.add_argument("--period", required=True, metavar="P", help="报告期，如 2025H1")
     p.add_argument("--plan", type=int, metavar="ID", help="只看该实施方案")
-    _common(p)
+    add_common(p)
     p.set_defaults(handler=_cmd_summary)
 
     p = sub.add_parser("audit", help="审计日志")
@@ -483,7 +404,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help=f"最多显示最近 N 条（默认 {history.DEFAULT_LIMIT}，0 为全部）",
     )
-    _common(p)
+    add_common(p)
     p.set_defaults(handler=_cmd_audit)
 
     p = sub.add_parser("instruction", help="批示 / 督办意见")
@@ -491,5 +412,5 @@ def register(sub: Any) -> None:
     q = isub.add_parser("add", help="对任务下达批示或督办意见（协调员）")
     q.add_argument("--task", type=int, required=True, metavar="ID")
     q.add_argument("--text", required=True, metavar="T")
-    _common(q)
+    add_common(q)
     p.set_defaults(handler=_cmd_instruction)

@@ -48,7 +48,8 @@ _LEAD_MARKED = re.compile(
 def parse_plan(
     path: Path, *, aliases: Mapping[str, str] | None = None, progress: Progress | None = None
 ) -> ParsedPlan:
-    """Read a plan file (.txt, .docx, .xlsx) and return its task breakdown as a preview.
+    """Read a plan file (.txt, .docx, .xlsx, .pdf, or a legacy .doc/.wps/.xls/.et converted
+    by LibreOffice) and return its task breakdown as a preview.
 
     Raises :class:`ImportFailed` for a file that cannot be read or holds no breakdown.
     """
@@ -71,7 +72,8 @@ def parse_document(
     lines = document.lines
     tables = list(document.tables)
     body_lines = lines
-    if document.format == "txt":
+    if document.format in ("txt", "pdf"):
+        # Tab-separated rows: a table extracted as text, or drawn without rules in a PDF.
         found, body_lines = text_tables(lines)
         tables = found + tables
     body_root = parse_outline(body_lines) if body_lines else None
@@ -84,6 +86,7 @@ def parse_document(
         source_format=document.format,
         content_hash=document.sha256,
     )
+    plan.warnings.extend(document.warnings)
     plan.kind = _guess_kind(plan.title)
     plan.start_year, plan.horizon_year = _guess_years(lines)
 

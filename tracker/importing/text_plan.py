@@ -79,6 +79,10 @@ def tasks_from_outline(root: Node) -> tuple[list[RawTask], list[ImportWarning]]:
                 )
             )
             continue
+        if _action_as_task(node, annotations[0]):
+            tasks.append(_action_task(node, annotations, blanket))
+            blanket.extend(n for a in annotations for n in a.blanket if n not in blanket)
+            continue
         segments = _segments(node.text, annotations)
         # A heading whose own text carries several annotations has unnumbered items under
         # it (one paragraph each): the heading is their area, each paragraph a task.
@@ -132,6 +136,48 @@ def tasks_from_outline(root: Node) -> tuple[list[RawTask], list[ImportWarning]]:
             tasks[-1].content += tail
     warnings.extend(_unannotated_siblings(root))
     return tasks, warnings
+
+
+def _action_as_task(node: Node, annotation: Annotation) -> bool:
+    """An action heading that carries its own annotation and has no numbered measures —
+    （四）城镇建设绿色低碳行动（责任单位：…） followed by its text — is one task, and the
+    action is its area: the annotation follows the heading itself, or the heading's sibling
+    headings are actions with measures of their own."""
+    if node.level > LEVEL_SECTION or any(_annotated(child) for child in node.children):
+        return False
+    if node.text[: annotation.start].strip() == node.title.strip():
+        return True  # the heading itself, then its annotation: not a sentence of an item
+    siblings = [] if node.parent is None else node.parent.children
+    return any(
+        other is not node
+        and other.level == node.level
+        and any(child.level > node.level and _annotated(child) for child in other.children)
+        for other in siblings
+    )
+
+
+def _action_task(node: Node, annotations: list[Annotation], blanket: list[str]) -> RawTask:
+    """The task of an action heading: its text (before and after the annotation), its
+    units (every annotation of it), the action as its area."""
+    first = annotations[0]
+    before = strip_heading(node.text[: first.start].strip(), node.title)
+    after = "".join(
+        node.text[a.end : b.start if b is not None else len(node.text)]
+        for a, b in zip(annotations, [*annotations[1:], None], strict=True)
+    ).strip(" 。；;，,")
+    parts = [p for p in (before if before != node.title else "", after) if p]
+    leads = list(dict.fromkeys(n for a in annotations for n in a.leads))
+    cooperating = [n for a in annotations for n in a.cooperating if n not in leads]
+    return RawTask(
+        area=node,
+        code=node.marker,
+        title=node.title,
+        content=("".join(parts) + ("。" if after else "")) if parts else node.title,
+        leads=leads,
+        cooperating=list(dict.fromkeys(cooperating)),
+        where=str(node.place_at(first.start)),
+        blanket=list(blanket),
+    )
 
 
 def _unannotated_siblings(root: Node) -> list[ImportWarning]:

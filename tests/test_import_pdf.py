@@ -14,11 +14,14 @@ import pypdfium2 as pdfium
 import pytest
 
 from tracker.cli import main
+from tracker.db import Database
 from tracker.errors import ImportFailed
 from tracker.importing.document import Place, SourceDocument
 from tracker.importing.importer import parse_plan
 from tracker.importing.result import ParsedPlan, ParsedTask
 from tracker.importing.sources import read_document
+from tracker.services import plans
+from tracker.services.actor import SYSTEM
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 TYPESET = FIXTURES / "示例市碳达峰实施方案"  # annotated measures, 5 pages
@@ -257,3 +260,19 @@ def test_cli_imports_a_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["--db", db, "tasks", "--json"]) == 0
     out = capsys.readouterr().out
     assert "第3页第" in out and "县市场监管局" in out
+
+
+def test_stored_pdf_tasks_keep_places_and_target_direction(db: Database) -> None:
+    parsed = plans.preview_import(db, pdf_of(TYPESET))
+    stored = plans.commit_import(db, parsed, SYSTEM)
+
+    tasks = plans.list_tasks(db, SYSTEM, plan_id=stored.plan_id)
+
+    transport = next(t for t in tasks if t["code"] == "（四）1")
+    assert re.fullmatch(r"第3页第\d+行", transport["where"])
+    assert [(t["indicator"], t["direction"], t["baseline_year"]) for t in transport["targets"]] == [
+        ("公共充电桩", "increase", None),
+        ("营运车辆单位换算周转量碳排放强度", "decrease", 2020),
+    ]
+    building = next(t for t in tasks if t["code"] == "（三）")
+    assert building["area"] == "城乡建设绿色低碳行动"

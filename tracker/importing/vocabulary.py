@@ -1,4 +1,5 @@
-"""The importer's one vocabulary: responsibility labels, "none" marks, role marks, table headers.
+"""The importer's one vocabulary: responsibility labels, "none" marks, role marks, table
+headers, indicator words.
 
 Every reader and parser takes its words from here (the words themselves live in
 ``resources/vocabulary.json``; unit name endings and level words in
@@ -47,6 +48,8 @@ class Vocabulary:
     cooperating_role_marks: tuple[str, ...]
     unit_suffixes: tuple[str, ...]  # how the name of an organ ends: 局, 厅, 委, 中心 …
     levels: tuple[str, ...]  # 自治区, 省, 市, 县 …
+    indicator_endings: tuple[str, ...]  # how an indicator's name ends: 率, 比重, 能耗 …
+    indicator_tail_starts: tuple[str, ...]  # where a shared indicator tail begins: 生产, 单位 …
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -81,6 +84,8 @@ def vocabulary() -> Vocabulary:
         cooperating_role_marks=tuple(words["role_marks"]["cooperating"]),
         unit_suffixes=tuple(stems["body_suffixes"]),
         levels=tuple(stems["levels"]),
+        indicator_endings=tuple(words["indicators"]["endings"]),
+        indicator_tail_starts=tuple(words["indicators"]["tail_starts"]),
     )
 
 

@@ -621,7 +621,8 @@ def _drop_running_lines(pages: list[_Page]) -> None:
         dropped = {
             id(line)
             for zone, line in _margin_lines(page)
-            if (zone, _shape(line.text)) in repeated or _PAGE_NUMBER.match(line.text)
+            if "\t" not in line.text  # a table row repeated on each page is the table's
+            and ((zone, _shape(line.text)) in repeated or _PAGE_NUMBER.match(line.text))
         }
         page.lines = [line for line in page.lines if id(line) not in dropped]
 

@@ -83,59 +83,67 @@ def tasks_from_outline(root: Node) -> tuple[list[RawTask], list[ImportWarning]]:
             tasks.append(_action_task(node, annotations, blanket))
             blanket.extend(n for a in annotations for n in a.blanket if n not in blanket)
             continue
-        segments = _segments(node.text, annotations)
-        # A heading whose own text carries several annotations has unnumbered items under
-        # it (one paragraph each): the heading is their area, each paragraph a task.
-        unnumbered = node.level <= LEVEL_SECTION and len(segments) > 1
-        area = node if unnumbered else area_of(node)
-        if area is None:
-            warnings.append(
-                ImportWarning(str(node.place), f"“{node.title}”不在任何重点领域或章节标题之下")
-            )
-        base_code = code_of(node)
-        title = node.title
-        for index, (segment, annotation) in enumerate(segments, 1):
-            code = base_code if len(segments) == 1 else f"{base_code}-{index}"
-            if unnumbered:
-                if index == 1:
-                    segment = strip_heading(segment, title)
-                item_title = heading_of(segment)
-                content = strip_heading(segment, item_title)
-            elif (
-                node.level > LEVEL_ITEM
-                and node.parent is not None
-                and node.parent.level >= LEVEL_ITEM
-            ):
-                # A sub-item （1） of a numbered measure: the measure is its title (行动措施),
-                # the sub-item's own text its work (主要工作) — as a sub-row of a table.
-                item_title = node.parent.title
-                content = segment.strip()
-            else:
-                content = strip_heading(segment, title) if index == 1 else segment.strip()
-                item_title = title if index == 1 else f"{title}（{heading_of(segment)}）"
-            task = RawTask(
-                area=area,
-                code=code,
-                title=item_title,
-                content=content,
-                leads=annotation.leads,
-                cooperating=annotation.cooperating,
-                where=str(node.place_at(annotation.start)),
-                blanket=list(blanket),
-            )
-            tasks.append(task)
-            blanket.extend(n for n in annotation.blanket if n not in blanket)
-        tail = node.text[annotations[-1].end :].strip(" 。；;，,）)")
-        if len(tail) > 20:
-            warnings.append(
-                ImportWarning(
-                    str(node.place_at(annotations[-1].end)),
-                    f"“{title}”的责任单位标注之后还有一段未标注单位的文字（“{tail[:20]}…”），已并入该任务",
-                )
-            )
-            tasks[-1].content += tail
+        tasks.extend(_item_tasks(node, annotations, blanket, warnings))
     warnings.extend(_unannotated_siblings(root))
     return tasks, warnings
+
+
+def _item_tasks(
+    node: Node, annotations: list[Annotation], blanket: list[str], warnings: list[ImportWarning]
+) -> list[RawTask]:
+    """The tasks of an annotated item: one per annotation (each paragraph of an unnumbered
+    list under a heading, or each part of a measure with several annotations)."""
+    found: list[RawTask] = []
+    segments = _segments(node.text, annotations)
+    # A heading whose own text carries several annotations has unnumbered items under
+    # it (one paragraph each): the heading is their area, each paragraph a task.
+    unnumbered = node.level <= LEVEL_SECTION and len(segments) > 1
+    area = node if unnumbered else area_of(node)
+    if area is None:
+        warnings.append(
+            ImportWarning(str(node.place), f"“{node.title}”不在任何重点领域或章节标题之下")
+        )
+    base_code = code_of(node)
+    title = node.title
+    for index, (segment, annotation) in enumerate(segments, 1):
+        code = base_code if len(segments) == 1 else f"{base_code}-{index}"
+        if unnumbered:
+            if index == 1:
+                segment = strip_heading(segment, title)
+            item_title = heading_of(segment)
+            content = strip_heading(segment, item_title)
+        elif (
+            node.level > LEVEL_ITEM and node.parent is not None and node.parent.level >= LEVEL_ITEM
+        ):
+            # A sub-item （1） of a numbered measure: the measure is its title (行动措施),
+            # the sub-item's own text its work (主要工作) — as a sub-row of a table.
+            item_title = node.parent.title
+            content = segment.strip()
+        else:
+            content = strip_heading(segment, title) if index == 1 else segment.strip()
+            item_title = title if index == 1 else f"{title}（{heading_of(segment)}）"
+        task = RawTask(
+            area=area,
+            code=code,
+            title=item_title,
+            content=content,
+            leads=annotation.leads,
+            cooperating=annotation.cooperating,
+            where=str(node.place_at(annotation.start)),
+            blanket=list(blanket),
+        )
+        found.append(task)
+        blanket.extend(n for n in annotation.blanket if n not in blanket)
+    tail = node.text[annotations[-1].end :].strip(" 。；;，,）)")
+    if len(tail) > 20:
+        warnings.append(
+            ImportWarning(
+                str(node.place_at(annotations[-1].end)),
+                f"“{title}”的责任单位标注之后还有一段未标注单位的文字（“{tail[:20]}…”），已并入该任务",
+            )
+        )
+        found[-1].content += tail
+    return found
 
 
 def _action_as_task(node: Node, annotation: Annotation) -> bool:

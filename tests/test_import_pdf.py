@@ -18,6 +18,7 @@ from tracker.db import Database
 from tracker.errors import ImportFailed
 from tracker.importing.document import Place, SourceDocument
 from tracker.importing.importer import parse_plan
+from tracker.importing.pdf import is_page_number
 from tracker.importing.result import ParsedPlan, ParsedTask
 from tracker.importing.sources import read_document
 from tracker.services import plans
@@ -135,6 +136,18 @@ def test_every_task_names_its_page_and_line(typeset_plan: ParsedPlan) -> None:
 def test_warnings_name_page_and_line(typeset_plan: ParsedPlan) -> None:
     assert typeset_plan.warnings
     assert all(re.fullmatch(r"第\d+页第\d+行", w.where) for w in typeset_plan.warnings)
+
+
+@pytest.mark.parametrize(
+    "text", ["— 3 —", "-3-", "- 12 -", "3", "第3页", "第 3 页", "第3页共20页", "3/20", "Page 3"]
+)
+def test_page_number_forms(text: str) -> None:
+    assert is_page_number(text)
+
+
+@pytest.mark.parametrize("text", ["2025年", "3.加快建设", "第3行", "（3）", "2030"])
+def test_not_page_numbers(text: str) -> None:
+    assert not is_page_number(text)
 
 
 # ---------------------------------------------------------------- ruled table

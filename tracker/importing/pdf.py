@@ -54,7 +54,7 @@ from tracker.importing.result import ImportWarning
 from tracker.importing.table_plan import header_fields
 from tracker.importing.vocabulary import is_none_mark, vocabulary
 
-__all__ = ["PdfContent", "read_pdf"]
+__all__ = ["PdfContent", "is_page_number", "read_pdf"]
 
 # PDFium is not thread-safe: one document at a time in this process.
 _PDFIUM_LOCK = threading.Lock()
@@ -64,15 +64,16 @@ _RULE_TOLERANCE = 3.0  # points: rules this close are one rule, and meet when th
 _MIN_RULE = 2.0  # points: a shorter segment is no rule
 _MARGIN_ZONE = 0.2  # running headers and footers sit in the top or bottom fifth of a page
 _PAGE_NUMBER = re.compile(
-    r"^[-—－–~～·\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:/|／|共)\s*\d{1,4}\s*页?)?[-—－–~～·\s]*$"
+    r"^[-—－–~～·\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*(?:/|／|共)\s*\d{1,4}\s*页?)?[-—－–~～·\s]*$"
     r"|^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$",
     re.IGNORECASE,
 )
 _LIST_START = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*[、．.]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]"
-    r"|\d{1,3}\s*[.．、](?!\d)|[①-⑳])"
+    r"|\d{1,3}\s*[.．、](?!\d)|[①-⑳]|——)"
 )
-_SENTENCE_END = tuple("。；;！!？?：:")
+# A line ending so, followed by one starting with a list marker, ends its paragraph.
+_SENTENCE_END = tuple("。；;！!？?：:）)”")
 _UNREADABLE = re.compile("[\ue000-\uf8ff\ufffd\x00-\x08\x0e-\x1f]")
 
 
@@ -603,6 +604,11 @@ def _margin_lines(page: _Page) -> Iterator[tuple[str, _Line]]:
             yield "bottom", line
 
 
+def is_page_number(text: str) -> bool:
+    """A page number in one of its usual forms: — 3 —, -3-, 3, 第3页, 第3页共20页, 3/20, Page 3."""
+    return _PAGE_NUMBER.match(text.strip()) is not None
+
+
 def _drop_running_lines(pages: list[_Page]) -> None:
     """Drop running headers and footers (a line repeated at the same place on most pages)
     and page numbers."""
@@ -622,7 +628,7 @@ def _drop_running_lines(pages: list[_Page]) -> None:
             id(line)
             for zone, line in _margin_lines(page)
             if "\t" not in line.text  # a table row repeated on each page is the table's
-            and ((zone, _shape(line.text)) in repeated or _PAGE_NUMBER.match(line.text))
+            and ((zone, _shape(line.text)) in repeated or is_page_number(line.text))
         }
         page.lines = [line for line in page.lines if id(line) not in dropped]
 

@@ -7,10 +7,13 @@ The fixtures in tests/fixtures/pdf are plans of our own writing, typeset by Libr
 
 from __future__ import annotations
 
+import ctypes
+import math
 import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from tracker.cli import main
@@ -136,6 +139,37 @@ def test_every_task_names_its_page_and_line(typeset_plan: ParsedPlan) -> None:
 def test_warnings_name_page_and_line(typeset_plan: ParsedPlan) -> None:
     assert typeset_plan.warnings
     assert all(re.fullmatch(r"第\d+页第\d+行", w.where) for w in typeset_plan.warnings)
+
+
+def watermarked(source: Path, target: Path, text: str) -> Path:
+    """``source`` with ``text`` written diagonally across every page, as a draft stamp."""
+    document = pdfium.PdfDocument(str(source))
+    encoded = (text + "\0").encode("utf-16-le")
+    angle = math.radians(45)
+    for index in range(len(document)):
+        page = document[index]
+        stamp = pdfium_c.FPDFPageObj_NewTextObj(document.raw, b"Helvetica", ctypes.c_float(60))
+        pdfium_c.FPDFText_SetText(
+            stamp, ctypes.cast(ctypes.c_char_p(encoded), ctypes.POINTER(pdfium_c.FPDF_WCHAR))
+        )
+        cos, sin = math.cos(angle), math.sin(angle)
+        pdfium_c.FPDFPageObj_Transform(stamp, cos, sin, -sin, cos, 150, 250)
+        pdfium_c.FPDFPage_InsertObject(page.raw, stamp)
+        pdfium_c.FPDFPage_GenerateContent(page.raw)
+    document.save(str(target))
+    return target
+
+
+def test_a_diagonal_watermark_is_not_read_into_the_text(
+    tmp_path: Path, typeset: SourceDocument, typeset_plan: ParsedPlan
+) -> None:
+    path = watermarked(pdf_of(TYPESET), tmp_path / "draft.pdf", "DRAFT 2025 COPY")
+
+    document = read_document(path)
+    plan = parse_plan(path)
+
+    assert [line.text for line in document.lines] == [line.text for line in typeset.lines]
+    assert breakdown(plan) == breakdown(typeset_plan)
 
 
 @pytest.mark.parametrize(

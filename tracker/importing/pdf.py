@@ -31,6 +31,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import itertools
+import math
 import re
 import statistics
 import threading
@@ -240,7 +241,7 @@ def _chars(
     textpage = page.get_textpage()
     try:
         handle = textpage.raw
-        chars: list[_Char] = []
+        chars: list[tuple[int, _Char]] = []
         for index in range(textpage.count_chars()):
             code = pdfium_c.FPDFText_GetUnicode(handle, index)
             if code == 0 or pdfium_c.FPDFText_IsGenerated(handle, index) == 1:
@@ -253,10 +254,23 @@ def _chars(
                 text = " "
             x0, y0 = to_page(left, top)
             x1, y1 = to_page(right, bottom)
-            chars.append(_Char(text, min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)))
+            angle = round(math.degrees(pdfium_c.FPDFText_GetCharAngle(handle, index))) % 360
+            chars.append((angle, _Char(text, min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1))))
     finally:
         textpage.close()
-    return chars
+    return _upright(chars)
+
+
+def _upright(chars: list[tuple[int, _Char]]) -> list[_Char]:
+    """The characters written in the page's reading direction: a diagonal watermark
+    (征求意见稿, 样本) or a rotated stamp is left out."""
+    if not chars:
+        return []
+    usual = Counter(angle for angle, char in chars if char.text != " ").most_common(1)
+    direction = usual[0][0] if usual else 0
+    return [
+        c for angle, c in chars if min((angle - direction) % 360, (direction - angle) % 360) <= 3
+    ]
 
 
 # ------------------------------------------------------------------------- rules

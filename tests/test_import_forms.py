@@ -366,3 +366,57 @@ def test_national_task_division_document(tmp_path: Path) -> None:
     assert plan.tasks[0].lead_units == ["国家发展改革委", "国家能源局"]
     assert plan.tasks[0].cooperating_units == ["工业和信息化部", "生态环境部"]
     assert plan.tasks[1].lead_units == ["国家能源局"]
+
+
+ACTIONS = """某市碳达峰实施方案
+
+三、重点任务
+
+（一）能源绿色低碳转型行动
+
+1.大力发展新能源。建设光伏电站。（责任单位：市发展改革委、市自然资源局）
+
+2.推动煤炭清洁利用。实施三改联动。（责任单位：市发展改革委）
+
+（二）工业领域碳达峰行动
+
+1.推动重点行业节能降碳。实施节能改造。（责任单位：市工业和信息化局）
+
+（三）城镇建设绿色低碳行动（责任单位：市住房城乡建设局、市自然资源局）
+
+推进既有建筑节能改造，推广装配式建筑。
+
+（四）交通运输绿色低碳行动
+
+推广新能源汽车，完善充电设施网络。（责任单位：市交通运输局、市公安局）
+
+四、对外合作
+
+（一）深化绿色贸易合作。扩大绿色产品出口。（责任单位：市商务局）
+
+（二）加强技术交流。引进低碳技术。（责任单位：市科技局）
+"""
+
+
+def test_an_annotated_action_without_measures_is_one_task_in_its_own_area(
+    tmp_path: Path,
+) -> None:
+    plan = plan_from_text(tmp_path, ACTIONS)
+
+    assert [(t.code, t.area_title, t.title) for t in plan.tasks] == [
+        ("（一）1", "能源绿色低碳转型行动", "大力发展新能源"),
+        ("（一）2", "能源绿色低碳转型行动", "推动煤炭清洁利用"),
+        ("（二）1", "工业领域碳达峰行动", "推动重点行业节能降碳"),
+        ("（三）", "城镇建设绿色低碳行动", "城镇建设绿色低碳行动"),
+        ("（四）", "交通运输绿色低碳行动", "交通运输绿色低碳行动"),
+        ("四（一）", "对外合作", "深化绿色贸易合作"),
+        ("四（二）", "对外合作", "加强技术交流"),
+    ]
+    building, transport = plan.tasks[3], plan.tasks[4]
+    assert building.content == "推进既有建筑节能改造，推广装配式建筑。"
+    assert building.lead_units == ["市住房城乡建设局"]
+    assert building.cooperating_units == ["市自然资源局"]
+    assert transport.content == "推广新能源汽车，完善充电设施网络。"
+    assert transport.lead_units == ["市交通运输局"]
+    assert len(plan.areas) == 5
+    assert not plan.warnings

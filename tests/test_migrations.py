@@ -129,6 +129,26 @@ def test_upgrade_from_0001_keeps_data_on_every_backend(db: Database) -> None:
     _check_upgraded(db)
 
 
+def test_upgrade_gives_stored_targets_direction_and_baseline(db: Database) -> None:
+    """Revision 0009 fills the new target columns from what the old rows say."""
+    _alembic(db.engine, "0001", down=True)
+    _fill_revision_0001(db.engine)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO targets (id, task_id, year, indicator, verb, comparator, value,"
+                " measure_unit, text, position) VALUES (2, 1, 2025, '单位地区生产总值能耗', '下降',"
+                " '=', 14, '%', '单位地区生产总值能耗较2020年下降14%', 2)"
+            )
+        )
+    migrate(db.engine)
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT id, direction, baseline_year FROM targets ORDER BY id")
+        ).all()
+    assert [tuple(r) for r in rows] == [(1, "increase", None), (2, "decrease", 2020)]
+
+
 def test_downgrade_to_0001_keeps_the_plans(db: Database) -> None:
     _alembic(db.engine, "0001", down=True)
     _fill_revision_0001(db.engine)

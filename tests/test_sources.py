@@ -192,16 +192,13 @@ def test_file_over_the_size_cap(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "phrase"),
     [
-        ("plan.doc", "请用 Word/WPS 另存为 .docx"),
-        ("plan.wps", "请用 Word/WPS 另存为 .docx"),
-        ("plan.xls", "另存为 .xlsx"),
-        ("plan.et", "另存为 .xlsx"),
-        ("plan.pdf", "请先用 PDF 工具导出为文本"),
+        ("plan.csv", "不支持 CSV 文件，请用 Excel/WPS 另存为 .xlsx"),
+        ("plan.ofd", "OFD 版式文件不能直接导入，请先导出为 PDF"),
     ],
 )
-def test_legacy_and_pdf_files_say_what_to_do(tmp_path: Path, name: str, phrase: str) -> None:
+def test_refused_formats_say_what_to_do(tmp_path: Path, name: str, phrase: str) -> None:
     path = tmp_path / name
-    path.write_bytes(OLE_HEADER if not name.endswith(".pdf") else b"%PDF-1.7\n")
+    path.write_text("一、总体要求", encoding="utf-8")
 
     assert phrase in refused(path)
 
@@ -213,7 +210,7 @@ def test_unsupported_extension_lists_the_supported_ones(tmp_path: Path, name: st
 
     message = refused(path)
 
-    assert ".txt、.text、.docx、.xlsx、.xlsm" in message
+    assert ".txt、.text、.docx、.xlsx、.xlsm、.pdf、.doc、.wps" in message
 
 
 # --------------------------------------------------------------------------- content vs extension

@@ -216,8 +216,105 @@ def test_respectively_pairs_indicators_with_values() -> None:
         "到2025年，不再新增焦化、电石、煤制甲醇产能，单位电石、甲醇生产综合能耗分别下降10%、6%。"
     )
     assert [(t.indicator, t.verb, t.value) for t in targets] == [
-        ("单位电石", "下降", 10.0),
+        ("单位电石生产综合能耗", "下降", 10.0),
         ("甲醇生产综合能耗", "下降", 6.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "indicators"),
+    [
+        (
+            "到2025年，钢铁、水泥、平板玻璃单位产品能耗分别下降5%、4%、3%。",
+            ["钢铁单位产品能耗", "水泥单位产品能耗", "平板玻璃单位产品能耗"],
+        ),
+        (
+            "到2025年，风电、光伏装机规模分别达到100万千瓦、200万千瓦。",
+            ["风电装机规模", "光伏装机规模"],
+        ),
+        (
+            "到2025年，新能源汽车、充电桩保有量分别达到2万辆、8000台。",
+            ["新能源汽车保有量", "充电桩保有量"],
+        ),
+        (
+            "到2025年，森林覆盖率、森林蓄积量分别达到58%、6500万立方米。",
+            ["森林覆盖率", "森林蓄积量"],
+        ),
+    ],
+)
+def test_listed_items_take_the_shared_indicator_tail(text: str, indicators: list[str]) -> None:
+    assert [t.indicator for t in extract_targets(text)] == indicators
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "value", "unit"),
+    [
+        (
+            "到2025年，全市煤电机组平均供电煤耗降至300克标煤/千瓦时以下。",
+            "<=",
+            300.0,
+            "克标煤/千瓦时",
+        ),
+        (
+            "到2025年，规模以上工业单位增加值能耗降至0.8吨标准煤/万元以内。",
+            "<=",
+            0.8,
+            "吨标准煤/万元",
+        ),
+        (
+            "到2025年，新建居住建筑单位面积能耗不超过8千克标准煤/平方米。",
+            "<=",
+            8.0,
+            "千克标准煤/平方米",
+        ),
+        ("到2025年，新建公共建筑单位面积能耗不高于12千克/平方米。", "<=", 12.0, "千克/平方米"),
+        ("到2030年，万元产值二氧化碳排放降至1.2吨二氧化碳/万元。", "=", 1.2, "吨二氧化碳/万元"),
+        # units the vocabulary does not know: the bound still makes the target "at most"
+        ("到2025年，单位产值用水量不超过5立升/万元。", "<=", 5.0, "立升/万元"),
+        ("到2025年，数据中心能效降至1.3标准单位以下。", "<=", 1.3, "标准单位"),
+        ("到2025年，城市噪声控制在55分贝以内。", "<=", 55.0, "分贝"),
+    ],
+)
+def test_compound_and_unfamiliar_units_keep_their_bound(
+    text: str, comparator: str, value: float, unit: str
+) -> None:
+    (target,) = extract_targets(text)
+    assert (target.comparator, target.value, target.unit) == (comparator, value, unit)
+    assert target.direction == "decrease"
+
+
+def test_an_unfamiliar_unit_without_a_bound_is_not_read() -> None:
+    assert extract_targets("到2025年，数据中心能效达到1.3标准单位。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "baseline"),
+    [
+        ("到2025年，单位地区生产总值能耗较2020年下降14%。", "decrease", 2020),
+        ("到2025年，单位地区生产总值二氧化碳排放比2020年下降18%。", "decrease", 2020),
+        ("到2030年，非化石能源消费比重较2025年提高5个百分点。", "increase", 2025),
+        ("到2025年，非化石能源消费比重达到20%以上。", "increase", None),
+        ("到2025年，煤炭消费比重降低至8%以下。", "decrease", None),
+        ("到2025年，电解铝产能控制在130万吨以内。", "decrease", None),
+        ("到2025年，新能源装机规模达到500万千瓦。", "", None),
+    ],
+)
+def test_direction_and_baseline_year(text: str, direction: str, baseline: int | None) -> None:
+    (target,) = extract_targets(text)
+    assert (target.direction, target.baseline_year) == (direction, baseline)
+
+
+def test_a_change_after_a_level_keeps_its_own_baseline() -> None:
+    level, change = extract_targets("到2025年，森林覆盖率达到20%，比2020年提高2个百分点。")
+    assert (level.baseline_year, change.baseline_year) == (None, 2020)
+    assert (change.indicator, change.direction) == ("森林覆盖率", "increase")
+
+
+def test_respective_changes_share_the_baseline() -> None:
+    targets = extract_targets("到2025年，单位电石、甲醇生产综合能耗较2020年分别下降10%、6%。")
+    assert [(t.indicator, t.baseline_year, t.direction) for t in targets] == [
+        ("单位电石生产综合能耗", 2020, "decrease"),
+        ("甲醇生产综合能耗", 2020, "decrease"),
     ]
 
 

@@ -261,6 +261,8 @@ def test_parse_place() -> None:
     assert parse_place("表2第5行") == (("table", "2"), 5)
     assert parse_place("工作表“分工”第7行") == (("sheet", "分工"), 7)
     assert parse_place("第3段") == (("paragraph", ""), 3)
+    assert parse_place("第3页第12行") == (("page", ""), 300_012)
+    assert parse_place("第3页") < parse_place("第3页第1行") < parse_place("第4页第1行")
     assert parse_place("文件") is None
 
 

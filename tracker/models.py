@@ -192,6 +192,10 @@ class Target(Base):
     measure_unit: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
+    # Revision 0009: which way the indicator is to move ("increase" | "decrease" | "" when
+    # the text does not say) and the year a change is measured from (较2020年 → 2020).
+    direction: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
 
     task: Mapped[Task] = relationship(back_populates="targets")
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QWidget
 
 from tracker.db import Database
 from tracker.importing.result import ParsedPlan, ParsedTask, task_json
+from tracker.importing.sources import SUPPORTED_SUFFIXES
 from tracker.services import plans
 from tracker.services.actor import Actor
 from ui import dialogs, errors
@@ -42,7 +43,7 @@ from ui.worker import (
 )
 
 _CHOOSE_TITLE = "导入实施方案"
-FILE_FILTER = "实施方案 (*.txt *.docx *.xlsx);;所有文件 (*)"
+FILE_FILTER = f"实施方案 ({' '.join('*' + s for s in SUPPORTED_SUFFIXES)});;所有文件 (*)"
 _READING = "正在读取实施方案"
 _SAVING = "正在保存实施方案"
 _SAMPLE = "正在导入示例实施方案"

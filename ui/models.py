@@ -737,6 +737,7 @@ class UnitTableModel(_RecordTableModel):
 
 
 _PLACE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("page", re.compile(r"第\s*(\d+)\s*页(?:第\s*(\d+)\s*行)?")),
     ("sheet", re.compile(r"工作表“([^”]*)”第\s*(\d+)\s*行")),
     ("table", re.compile(r"表\s*(\d+)\s*第\s*(\d+)\s*行")),
     ("line", re.compile(r"第\s*(\d+)\s*行")),
@@ -747,11 +748,14 @@ _PLACE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 def parse_place(where: str) -> tuple[tuple[str, str], int] | None:
     """The container and the number of the first place named in ``where``: ("line", "") and
     12 for 第12行, ("table", "2") and 5 for 表2第5行, ("sheet", "分工") and 7 for
-    工作表“分工”第7行. None when ``where`` names no place."""
+    工作表“分工”第7行, ("page", "") and 300012 for 第3页第12行 (a PDF). None when ``where``
+    names no place."""
     for kind, pattern in _PLACE_PATTERNS:
         match = pattern.search(where)
         if match is None:
             continue
+        if kind == "page":  # 第3页第12行: pages first, then lines (a PDF)
+            return ("page", ""), int(match.group(1)) * 100_000 + int(match.group(2) or 0)
         if kind in ("sheet", "table"):
             return (kind, match.group(1)), int(match.group(2))
         return (kind, ""), int(match.group(1))

@@ -98,7 +98,10 @@ def _cmd_unit(db: Database, args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add the plan commands to the ``tracker`` sub-parsers."""
-    p = sub.add_parser("import", help="导入实施方案（.txt / .docx / .xlsx）")
+    p = sub.add_parser(
+        "import",
+        help="导入实施方案（.txt / .docx / .xlsx / .pdf；.doc / .wps / .xls / .et 需 LibreOffice）",
+    )
     p.add_argument("path")
     p.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")
     add_common(p)

@@ -17,17 +17,16 @@ import re
 from dataclasses import dataclass, field
 
 from tracker.importing.units import split_unit_list
+from tracker.importing.vocabulary import alternation, label_pattern, vocabulary
 
 OPEN = "（(【［"
 CLOSE = "）)】］"
 
-_LABEL = re.compile(
-    r"^(?:责任单位|责任部门|牵头单位|牵头部门|负责单位|负责部门|主责单位|实施单位|责任主体)\s*[：:]\s*"
-)
-_LEAD_LABEL = re.compile(r"(?:牵头单位|牵头部门|主责单位)\s*[：:]")
-_COOP_LABEL = re.compile(
-    r"(?:参加单位|参与单位|配合单位|配合部门|协同单位|协办单位|参加部门|参与部门)\s*[：:]"
-)
+_WORDS = vocabulary()
+# A label opening the list of units: 责任单位：, 负责部门：, 实施主体：, 牵头单位： …
+_LABEL = re.compile(rf"^{label_pattern(_WORDS.responsible_labels + _WORDS.lead_labels)}\s*")
+_LEAD_LABEL = re.compile(label_pattern(_WORDS.lead_labels))
+_COOP_LABEL = re.compile(label_pattern(_WORDS.cooperating_labels))
 # "…等按职责分工负责", "按照职责分工分别负责", "按分工指导负责", "分别落实" at the end of a list.
 _DUTY_TAIL = re.compile(
     r"(?:等|等部门|等单位)?\s*(?:(?:按照?|根据|依据)(?:各自)?(?:职责)?(?:分工)?|各司其职|分别|共同|协同)+"
@@ -39,17 +38,21 @@ _BLANKET = re.compile(
     r"(?P<units>.+?)(?:负责|落实|承担|参与|配合)"
     r"(?P<rest>[^。；;]*)$"
 )
+# A unit name ends like an organ (局, 厅, 委, 中心 …), maybe with a bracketed remark; a level
+# word alone (区, 县) is no such ending: （市、区）, （市县） are ordinary parentheses.
 _UNIT_SUFFIX = re.compile(
-    r"(?:厅|局|委|办|部|会|府|司|中心|院|社|行|所|队|校|联|处|室|站|台|集团|公司|分行|支行|"
-    r"政府|管委会|开发区|园区|铁路港|单位|部门|机关|协会)(?:（[^）]*）)?$"
+    rf"(?<=.)(?:{alternation(set(_WORDS.unit_suffixes) - set(_WORDS.levels))})(?:（[^）]*）)?$"
 )
 # "…推进建设。责任单位：市发改委、市工信局。" — a label written into the paragraph without
 # brackets, after the end of a sentence, running to the end of the next one.
 _BARE_IN_TEXT = re.compile(
-    r"(?:^|(?<=[。；;！!]))\s*(?P<body>(?:责任单位|责任部门|牵头单位|牵头部门|负责单位|主责单位)"
-    r"\s*[：:][^。（(]*?)(?:。|$)"
+    r"(?:^|(?<=[。；;！!]))\s*(?P<body>"
+    + label_pattern(_WORDS.responsible_labels + _WORDS.lead_labels)
+    + r"[^。（(]*?)(?:。|$)"
 )
-_LEVEL_PREFIX = re.compile(r"^(?:自治区|省|市|县|区|州|盟|旗|各|国家|国网|中国|人民银行)")
+_LEVEL_PREFIX = re.compile(
+    rf"^(?:{alternation((*_WORDS.levels, '各', '国家', '国网', '中国', '人民银行'))})"
+)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from tracker.importing.table_plan import (
 from tracker.importing.targets import extract_targets
 from tracker.importing.text_plan import RawTask, tasks_from_outline
 from tracker.importing.units import UnitResolver, split_unit_list
+from tracker.importing.vocabulary import alternation, vocabulary
 
 Progress = Callable[[int, int], None]
 
@@ -38,12 +39,17 @@ _DATE = re.compile(r"(20\d\d)\s*年\s*\d{1,2}\s*月")
 _CN_DATE = re.compile(r"([二〇零一三四五六七八九]{4})年[一二三四五六七八九十]{1,2}月")
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 STEPS = 4
+# A unit marked as leading inside a list: 市发展改革委（牵头）.
+_LEAD_MARKED = re.compile(
+    rf"([^、，,；;\s]+?)[（(](?:{alternation(vocabulary().lead_role_marks)})[）)]"
+)
 
 
 def parse_plan(
     path: Path, *, aliases: Mapping[str, str] | None = None, progress: Progress | None = None
 ) -> ParsedPlan:
-    """Read a plan file (.txt, .docx, .xlsx) and return its task breakdown as a preview.
+    """Read a plan file (.txt, .docx, .xlsx, .pdf, or a legacy .doc/.wps/.xls/.et converted
+    by LibreOffice) and return its task breakdown as a preview.
 
     Raises :class:`ImportFailed` for a file that cannot be read or holds no breakdown.
     """
@@ -66,7 +72,8 @@ def parse_document(
     lines = document.lines
     tables = list(document.tables)
     body_lines = lines
-    if document.format == "txt":
+    if document.format in ("txt", "pdf"):
+        # Tab-separated rows: a table extracted as text, or drawn without rules in a PDF.
         found, body_lines = text_tables(lines)
         tables = found + tables
     body_root = parse_outline(body_lines) if body_lines else None
@@ -79,6 +86,7 @@ def parse_document(
         source_format=document.format,
         content_hash=document.sha256,
     )
+    plan.warnings.extend(document.warnings)
     plan.kind = _guess_kind(plan.title)
     plan.start_year, plan.horizon_year = _guess_years(lines)
 
@@ -164,11 +172,7 @@ def _task_from_text(
 
 def _split_combined(text: str) -> tuple[list[str], list[str]]:
     """A single 责任单位 cell: the units marked （牵头） lead, else the first one does."""
-    marked = {
-        name
-        for piece in re.findall(r"([^、，,；;\s]+?)[（(](?:牵头|主责|牵头单位)[）)]", text)
-        for name in split_unit_list(piece)
-    }
+    marked = {name for piece in _LEAD_MARKED.findall(text) for name in split_unit_list(piece)}
     names = split_unit_list(text)
     leads = [n for n in names if n in marked]
     if leads:

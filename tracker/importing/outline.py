@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracker.importing.document import Place, SourceLine
+from tracker.importing.vocabulary import bare_label_line
 
 CN_DIGITS = "零〇一二三四五六七八九十百"
 _CN_VALUE = {
@@ -47,7 +48,6 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
 
 
 _PAGE_NUMBER = re.compile(r"^[-—－–_\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*/\s*\d{1,3})?[-—－–_\s]*$")
-_BARE_LABEL = re.compile(r"^(?:责任单位|责任部门|牵头单位|牵头部门|负责单位|主责单位)\s*[：:]\s*\S")
 
 
 def chinese_number(text: str) -> int:
@@ -163,9 +163,11 @@ def parse_outline(lines: list[SourceLine]) -> Node:
     root = Node(level=0, number=0, marker="", text="", place=Place(line=1))
     current = root
     for source in lines:
-        line = source.text.replace("\u3000", " ").strip()
+        raw = source.text.replace("\u3000", " ")
+        line = raw.strip()
         if not line or _PAGE_NUMBER.match(line):
             continue  # blank lines and page numbers (— 5 —) left by a PDF extraction
+        skipped = len(raw) - len(raw.lstrip())
         match = _match_marker(line)
         if match is not None:
             level, number, marker, rest = match
@@ -181,13 +183,28 @@ def parse_outline(lines: list[SourceLine]) -> Node:
                 node = Node(level, number, marker, rest.strip(), source.place, parent)
                 node.head_line = rest
                 node.line_places.append((0, source.place))
+                node.line_places.extend(_printed_lines(source, skipped + len(line) - len(rest), 0))
                 parent.children.append(node)
                 current = node
                 continue
-        if _BARE_LABEL.match(line):
+        if bare_label_line(line):
             # "责任单位：A、B" written on its own line without brackets: bracket it, so that
             # it reads like every other annotation.
             line = f"（{line.rstrip('。；;')}）"
+            skipped -= 1
         current.line_places.append((len(current.text), source.place))
+        start = len(_joins(current.text, line)) - len(line)
+        current.line_places.extend(_printed_lines(source, skipped, start))
         current.text = _joins(current.text, line)
     return root
+
+
+def _printed_lines(source: SourceLine, skipped: int, start: int) -> list[tuple[int, Place]]:
+    """Where the printed lines of a rebuilt paragraph (PDF) begin in a node's text: the
+    node's copy of ``source.text`` begins at ``start`` and leaves out its first ``skipped``
+    characters."""
+    return [
+        (start + offset - skipped, place)
+        for offset, place in source.line_starts
+        if offset > skipped
+    ]

@@ -20,7 +20,10 @@ class TargetSpec:
 
     ``comparator`` is one of ``>=``, ``<=``, ``>``, ``<``, ``=``, ``≈``; ``verb`` is the
     verb of the text (达到, 提高到, 下降, 控制在, 不低于 …) so that "下降14%" (a reduction
-    by 14%) is not read as "reach 14%".
+    by 14%) is not read as "reach 14%". ``direction`` says which way the indicator is to
+    move — ``increase``, ``decrease`` or ``""`` when the text does not say — and
+    ``baseline_year`` the year a change is measured from (较2020年下降14% → 2020), so that an
+    actual value can be compared with the target.
     """
 
     year: int
@@ -30,6 +33,8 @@ class TargetSpec:
     value: float
     unit: str
     text: str
+    direction: str = ""
+    baseline_year: int | None = None
 
 
 @dataclass

@@ -29,8 +29,10 @@ from docx.oxml.ns import qn
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tracker.errors import ImportFailed
+from tracker.importing.convert import convert_with_libreoffice
 from tracker.importing.document import Place, SourceDocument, SourceLine, SourceTable
 from tracker.importing.numbering import Numbering
+from tracker.importing.pdf import read_pdf
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 100 * MB
@@ -48,30 +50,46 @@ otherwise make a grid of 17 billion cells)."""
 TEXT_SUFFIXES = (".txt", ".text")
 WORD_SUFFIXES = (".docx",)
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + WORD_SUFFIXES + EXCEL_SUFFIXES
+PDF_SUFFIXES = (".pdf",)
+# Older or other office formats, read after LibreOffice converted them (.docx / .xlsx).
+LEGACY_WORD_SUFFIXES = (".doc", ".wps", ".dot", ".wpt", ".docm", ".dotx", ".rtf", ".odt")
+LEGACY_EXCEL_SUFFIXES = (".xls", ".et", ".ett", ".ods")
+SUPPORTED_SUFFIXES = (
+    TEXT_SUFFIXES
+    + WORD_SUFFIXES
+    + EXCEL_SUFFIXES
+    + PDF_SUFFIXES
+    + LEGACY_WORD_SUFFIXES
+    + LEGACY_EXCEL_SUFFIXES
+)
 
 _SAVE_AS_DOCX = "请用 Word/WPS 另存为 .docx 后再导入"
 _SAVE_AS_XLSX = "请用 Excel/WPS 另存为 .xlsx 后再导入"
-_FROM_PDF = "请先用 PDF 工具导出为文本（.txt）或 Word（.docx）后再导入"
 
 # Extensions we recognise but cannot read, with what to do instead.
 _REFUSED_SUFFIXES = {
-    ".doc": f"这是旧版 Word 文档（.doc），不能直接导入，{_SAVE_AS_DOCX}",
-    ".dot": f"这是旧版 Word 模板（.dot），不能直接导入，{_SAVE_AS_DOCX}",
-    ".wps": f"这是 WPS 文字的旧格式（.wps），不能直接导入，{_SAVE_AS_DOCX}",
-    ".wpt": f"这是 WPS 文字模板（.wpt），不能直接导入，{_SAVE_AS_DOCX}",
-    ".rtf": f"这是 RTF 文档，不能直接导入，{_SAVE_AS_DOCX}",
-    ".odt": f"这是 OpenDocument 文本（.odt），不能直接导入，{_SAVE_AS_DOCX}",
-    ".docm": f"这是启用宏的 Word 文档（.docm），不能直接导入，{_SAVE_AS_DOCX}",
-    ".dotx": f"这是 Word 模板（.dotx），不能直接导入，{_SAVE_AS_DOCX}",
-    ".xls": f"这是旧版 Excel 表格（.xls），不能直接导入，{_SAVE_AS_XLSX}",
-    ".et": f"这是 WPS 表格的旧格式（.et），不能直接导入，{_SAVE_AS_XLSX}",
-    ".ett": f"这是 WPS 表格模板（.ett），不能直接导入，{_SAVE_AS_XLSX}",
-    ".ods": f"这是 OpenDocument 表格（.ods），不能直接导入，{_SAVE_AS_XLSX}",
     ".csv": f"不支持 CSV 文件，{_SAVE_AS_XLSX}",
-    ".pdf": f"PDF 文件不能直接导入，{_FROM_PDF}",
-    ".ofd": "OFD 版式文件不能直接导入，请先导出为文本（.txt）或 Word（.docx）后再导入",
+    ".ofd": "OFD 版式文件不能直接导入，请先导出为 PDF、文本（.txt）或 Word（.docx）后再导入",
 }
+
+# What each legacy format is, as said in a message.
+_LEGACY_LABELS = {
+    ".doc": "旧版 Word 文档（.doc）",
+    ".wps": "WPS 文字的旧格式文档（.wps）",
+    ".dot": "旧版 Word 模板（.dot）",
+    ".wpt": "WPS 文字模板（.wpt）",
+    ".docm": "启用宏的 Word 文档（.docm）",
+    ".dotx": "Word 模板（.dotx）",
+    ".rtf": "RTF 文档",
+    ".odt": "OpenDocument 文本（.odt）",
+    ".xls": "旧版 Excel 表格（.xls）",
+    ".et": "WPS 表格的旧格式文件（.et）",
+    ".ett": "WPS 表格模板（.ett）",
+    ".ods": "OpenDocument 表格（.ods）",
+}
+# What the bytes of a legacy file may be (an old .doc is often RTF or a saved web page).
+_LEGACY_WORD_KINDS = {"ole-word", "ole", "rtf", "html", "xml", "text", "odt", "docx", "docm"}
+_LEGACY_EXCEL_KINDS = {"ole-excel", "ole", "html", "xml", "ods", "xlsx"}
 
 # What a file's bytes turn out to be, as said in a message.
 _CONTENT_LABELS = {
@@ -109,6 +127,9 @@ def read_document(path: Path) -> SourceDocument:
     becomes its body paragraphs (``Place(paragraph=n)``) and top-level tables
     (``Place(table=k, row=r)``); ``.xlsx``/``.xlsm`` become one table per visible sheet
     (``Place(sheet=title, row=r)``). Merged cells are resolved (``merged_filled=True``).
+    ``.pdf`` becomes its paragraphs and ruled tables (``Place(page=p, line=n)``, see
+    :mod:`tracker.importing.pdf`). Legacy formats (.doc, .wps, .xls, .et …) are converted by
+    LibreOffice when it is installed and then read as .docx / .xlsx.
     """
     name = str(path)
     _check_path(path, name)
@@ -122,22 +143,51 @@ def read_document(path: Path) -> SourceDocument:
     data = _read_bytes(path, name)
     if not data.strip():
         raise ImportFailed(name, "文件是空的（没有任何内容）")
-    sha256 = hashlib.sha256(data).hexdigest()
+    document = SourceDocument(path=path, format=suffix[1:], sha256=hashlib.sha256(data).hexdigest())
     if suffix in TEXT_SUFFIXES:
-        text, encoding = _decode_text(data, name, suffix)
-        return SourceDocument(
-            path=path,
-            format="txt",
-            sha256=sha256,
-            lines=_text_lines(text),
-            encoding=encoding,
-        )
-    if suffix in WORD_SUFFIXES:
+        text, document.encoding = _decode_text(data, name, suffix)
+        document.format, document.lines = "txt", _text_lines(text)
+    elif suffix in PDF_SUFFIXES:
+        _read_pdf_into(document, data, name, suffix)
+    elif suffix in WORD_SUFFIXES or suffix in LEGACY_WORD_SUFFIXES:
+        if suffix in LEGACY_WORD_SUFFIXES:
+            data = _converted(data, name, suffix, "docx")
         _check_office_zip(data, name, suffix, expected="docx")
-        lines, tables = _read_docx(data, name)
-        return SourceDocument(path=path, format="docx", sha256=sha256, lines=lines, tables=tables)
-    _check_office_zip(data, name, suffix, expected="xlsx")
-    return SourceDocument(path=path, format="xlsx", sha256=sha256, tables=_read_xlsx(data, name))
+        document.lines, document.tables = _read_docx(data, name)
+    else:
+        if suffix in LEGACY_EXCEL_SUFFIXES:
+            data = _converted(data, name, suffix, "xlsx")
+        else:
+            document.format = "xlsx"
+        _check_office_zip(data, name, suffix, expected="xlsx")
+        document.tables = _read_xlsx(data, name)
+    return document
+
+
+def _read_pdf_into(document: SourceDocument, data: bytes, name: str, suffix: str) -> None:
+    kind = _sniff(data)
+    if kind == "binary":
+        raise ImportFailed(
+            name, "这不是有效的 PDF 文件（文件开头没有 PDF 标记），内容无法识别或已损坏"
+        )
+    if kind != "pdf":
+        raise _wrong_content(name, suffix, kind)
+    content = read_pdf(data, name)
+    document.lines, document.tables, document.warnings = (
+        content.lines,
+        content.tables,
+        content.warnings,
+    )
+
+
+def _converted(data: bytes, name: str, suffix: str, target: str) -> bytes:
+    """A legacy file's bytes as .docx / .xlsx, converted by LibreOffice; refused first when
+    its content is something else (a PDF named .doc, a password-protected file)."""
+    kind = _sniff(data)
+    allowed = _LEGACY_WORD_KINDS if target == "docx" else _LEGACY_EXCEL_KINDS
+    if kind not in allowed:
+        raise _wrong_content(name, suffix, kind)
+    return convert_with_libreoffice(data, suffix, target, name, _LEGACY_LABELS[suffix])
 
 
 # --------------------------------------------------------------------------- the file itself
@@ -193,8 +243,8 @@ def _sniff(data: bytes) -> str:
     if data.startswith(_OLE_MAGIC):
         return _ole_kind(data)
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"%pdf"):
-        return "pdf"
+    if head.startswith(b"%pdf") or b"%PDF-" in data[:1024]:
+        return "pdf"  # a reader accepts up to 1 KB of junk before the PDF header
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith((b"<!doctype html", b"<html", b"mime-version:")):
@@ -266,10 +316,13 @@ def _wrong_content(name: str, suffix: str, kind: str) -> ImportFailed:
         "docx": "请把扩展名改为 .docx 后再导入",
         "xlsx": "请把扩展名改为 .xlsx 后再导入",
         "text": "请把扩展名改为 .txt 后再导入",
-        "pdf": _FROM_PDF,
-        "ofd": "请先导出为文本（.txt）或 Word（.docx）后再导入",
-        "ole-excel": _SAVE_AS_XLSX,
-        "ods": _SAVE_AS_XLSX,
+        "pdf": "请把扩展名改为 .pdf 后再导入",
+        "ofd": "请先导出为 PDF、文本（.txt）或 Word（.docx）后再导入",
+        "ole-word": "请把扩展名改为 .doc 后再导入，或用 Word/WPS 另存为 .docx",
+        "ole-excel": "请把扩展名改为 .xls 后再导入，或用 Excel/WPS 另存为 .xlsx",
+        "odt": "请把扩展名改为 .odt 后再导入",
+        "ods": "请把扩展名改为 .ods 后再导入",
+        "rtf": "请把扩展名改为 .rtf 后再导入",
     }.get(kind, _SAVE_AS_DOCX)
     return ImportFailed(name, f"扩展名是 {suffix}，但内容是{_spaced(label)}；{advice}")
 

@@ -29,52 +29,13 @@ from tracker.importing.outline import LEVEL_SECTION, Node
 from tracker.importing.result import ImportWarning
 from tracker.importing.text_plan import area_of
 from tracker.importing.units import split_unit_list
+from tracker.importing.vocabulary import is_none_mark, vocabulary
 
 FIELDS = ("seq", "area", "measure", "work", "lead", "coop", "units", "deadline", "remarks")
 
-_HEADER_WORDS: dict[str, tuple[str, ...]] = {
-    "seq": ("序号", "编号", "序"),
-    "area": ("重点领域", "领域", "行动", "重点行动", "专项行动", "任务类别", "类别", "分类"),
-    "measure": ("行动措施", "措施", "重点任务", "任务名称", "具体措施", "重点措施", "工作任务"),
-    "work": (
-        "主要工作",
-        "工作内容",
-        "主要任务",
-        "具体任务",
-        "工作措施",
-        "任务内容",
-        "重点工作",
-        "主要内容",
-        "具体工作",
-        "任务分解",
-        "工作目标",
-        "目标任务",
-    ),
-    "lead": ("牵头单位", "牵头部门", "主责单位", "主要责任单位", "牵头责任单位"),
-    "coop": (
-        "配合单位",
-        "配合部门",
-        "参与单位",
-        "协同单位",
-        "参加单位",
-        "协办单位",
-        "责任单位（配合）",
-    ),
-    "units": ("责任单位", "责任部门", "负责单位", "实施主体", "责任主体"),
-    "deadline": (
-        "完成时限",
-        "时间节点",
-        "完成时间",
-        "时限",
-        "时间安排",
-        "进度安排",
-        "完成时限要求",
-    ),
-    "remarks": ("备注", "说明"),
-}
+_HEADER_WORDS = vocabulary().header_words
 _WORD_TO_FIELD = {w: f for f, words in _HEADER_WORDS.items() for w in words}
 _FINER = {"area": "measure", "measure": "work"}
-_NONE_MARKS = {"/", "／", "无", "—", "——", "-", "－", "\\"}
 _AREA_LABEL = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、．.]|[（(][一二三四五六七八九十]{1,3}[）)])"
 )
@@ -197,7 +158,7 @@ def text_tables(lines: list[SourceLine]) -> tuple[list[SourceTable], list[Source
 
 def _unit_list_score(text: str) -> int:
     text = text.strip()
-    if not text or text in _NONE_MARKS:
+    if is_none_mark(text):
         return 2
     if len(text) > 20 and re.search(r"[。；]", text):
         return -3
@@ -280,7 +241,7 @@ def _area_row_label(cells: list[str]) -> str | None:
 
 
 def _clean_units(text: str) -> str:
-    return "" if text.strip() in _NONE_MARKS else text
+    return "" if is_none_mark(text) else text
 
 
 def parse_table(table: SourceTable, header_index: int, header: dict[int, str]) -> TableBreakdown:

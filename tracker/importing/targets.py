@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tracker.importing.result import TargetSpec
+from tracker.importing.vocabulary import vocabulary
 
 __all__ = ["extract_targets"]
 
@@ -134,11 +135,12 @@ _BASE_UNITS = (
     "|立方米|平方米|平方公里|公顷|亩|公里|千米|米|千克|微克|毫克|克|元|小时|天|度|倍|"
     + _MEASURE_WORDS
 )
+# What a mass or volume is of: 克标煤, 千克标准煤, 吨二氧化碳.
+_SUBSTANCE = "标准煤|标煤|二氧化碳当量|二氧化碳|油当量"
 # A unit is tried before a magnitude prefix, so that 千瓦时 is not read as 千 + 瓦.
-_UNIT = (
-    rf"%|‰|个百分点|(?:{_BASE_UNITS}|[万亿千百]{{1,2}}(?:{_BASE_UNITS})|[万亿]{{1,2}})"
-    rf"(?:/(?:{_BASE_UNITS}|[万亿千百](?:{_BASE_UNITS})|年))?"
-)
+_UNIT_CORE = rf"(?:{_BASE_UNITS}|[万亿千百]{{1,2}}(?:{_BASE_UNITS}))(?:{_SUBSTANCE})?"
+# Compound units are read whole: 克标煤/千瓦时, 吨标准煤/万元, 千克/平方米, 万吨/年.
+_UNIT = rf"%|‰|个百分点|(?:{_UNIT_CORE}|[万亿]{{1,2}})(?:/(?:{_UNIT_CORE}|年|人|户))?"
 _COUNT_UNIT = rf"[万千百]?(?:{_MEASURE_WORDS})"
 _NUMBER = r"\d+(?:\.\d+)?"
 _COMPARATOR_WORD = r"及以上|以上|以下|以内|左右"
@@ -172,6 +174,23 @@ _VERB_COMPARATOR = {
     "超过": ">",
 }
 _SUFFIX_COMPARATOR = {"及以上": ">=", "以上": ">=", "以下": "<=", "以内": "<=", "左右": "≈"}
+# Which way a verb moves its indicator (达到, 稳定在 … say nothing: the comparator decides).
+_DECREASE_VERBS = frozenset(
+    {"下降", "降低", "减少", "降低到", "降低至", "降到", "降至", "下降到", "下降至", "减少到",
+     "减少至", "减至", "压减到", "压减至", "压减", "淘汰", "控制在", "不超过", "不高于", "低于"}
+)  # fmt: skip
+_INCREASE_VERBS = frozenset(
+    {"提高", "提升", "增长", "增加", "提高到", "提高至", "提升到", "提升至", "增加到", "增加至",
+     "增长到", "增长至", "不低于", "不少于", "高于", "突破", "超过"}
+)  # fmt: skip
+# 较2020年 / 比2020年 / 与2020年相比: the year a change is measured from.
+_BASELINE = re.compile(r"(?:较|比|与|相比)(20\d\d)年(?:底|末)?")
+# A unit the vocabulary does not know, read up to the end of the part when a bound says
+# what the value is (…1.3立升/万元以下, 不超过5tce/万元): at most eight characters, no digit.
+_FREE_UNIT = re.compile(
+    r"(?P<unit>[^\d，；。、：:（）()\s的]{1,8}?)(?P<cmp>及以上|以上|以下|以内|左右)?$"
+)
+_BOUND_VERBS = frozenset({"不超过", "不高于", "低于", "不低于", "不少于", "控制在", "高于"})
 
 
 def _alternation(words: list[str]) -> str:
@@ -309,6 +328,23 @@ def _comparator(verb: str, approx: str | None, suffix: str | None) -> str:
     return _VERB_COMPARATOR.get(verb.removeprefix("年均"), "=")
 
 
+def _direction(verb: str, comparator: str) -> str:
+    """``increase`` / ``decrease`` from the verb, else from an at-least / at-most bound."""
+    verb = verb.removeprefix("年均")
+    if verb in _DECREASE_VERBS:
+        return "decrease"
+    if verb in _INCREASE_VERBS:
+        return "increase"
+    return {">=": "increase", ">": "increase", "<=": "decrease", "<": "decrease"}.get(
+        comparator, ""
+    )
+
+
+def _baseline(raw: str) -> int | None:
+    match = _BASELINE.search(raw)
+    return int(match.group(1)) if match else None
+
+
 # --- reading one clause ----------------------------------------------------------------
 
 
@@ -319,6 +355,7 @@ class _Found:
     comparator: str
     value: float
     unit: str
+    baseline_year: int | None = None
 
 
 def _level_targets(part: str) -> list[_Found]:
@@ -327,20 +364,26 @@ def _level_targets(part: str) -> list[_Found]:
     indicator_start = 0
     for match in _LEVEL_TARGET.finditer(part):
         unit, qualifier = match.group("unit") or "", match.group("qual")
-        if not unit and not match.group("cmp"):
-            following = part[match.end() : match.end() + 1]
-            if following and following not in _AFTER_BARE_NUMBER:
-                continue  # 5G, 2030年, 10—15%: not a value we understand
+        suffix, end = match.group("cmp"), match.end()
+        if not unit and not suffix:
+            free = _free_unit(part, match)
+            if free is not None:
+                unit, suffix, end = free
+            else:
+                following = part[end : end + 1]
+                if following and following not in _AFTER_BARE_NUMBER:
+                    continue  # 5G, 2030年, 10—15%: not a value we understand
         if qualifier and unit != "%":
             continue
-        if part.startswith("的", match.end()):
+        if part.startswith("的", end):
             continue  # 超过2万千瓦的风电项目: the number qualifies a noun, it is no target
-        indicator = _clean_indicator(part[indicator_start : match.start()])
-        indicator_start = match.end()
+        raw_indicator = part[indicator_start : match.start()]
+        indicator = _clean_indicator(raw_indicator)
+        indicator_start = end
         if qualifier and indicator:
             share = qualifier[:-1]
             indicator += share if share.startswith("占") else "占" + share
-        trailing = part[match.end() :]
+        trailing = part[end:]
         if indicator and _TRAILING_REQUIREMENT.fullmatch(trailing):
             indicator += trailing.removeprefix("的")
         verb = match.group("verb")
@@ -348,12 +391,25 @@ def _level_targets(part: str) -> list[_Found]:
             _Found(
                 indicator,
                 verb,
-                _comparator(verb, match.group("approx"), match.group("cmp")),
+                _comparator(verb, match.group("approx"), suffix),
                 float(match.group("num")),
                 unit,
+                _baseline(raw_indicator),
             )
         )
     return found
+
+
+def _free_unit(part: str, match: re.Match[str]) -> tuple[str, str | None, int] | None:
+    """(unit, comparator word, end) of a value in a unit the vocabulary does not know,
+    accepted only when a bound says what it is: a comparator word after it (以下, 以内 …)
+    or a bounding verb before it (不超过, 不高于 …)."""
+    rest = _FREE_UNIT.match(part, match.end())
+    if rest is None:
+        return None
+    if rest.group("cmp") is None and match.group("verb") not in _BOUND_VERBS:
+        return None
+    return rest.group("unit"), rest.group("cmp"), rest.end()
 
 
 def _counted_target(body: str, inherited_verb: str | None) -> _Found | None:
@@ -405,7 +461,8 @@ def _respective_targets(body: str) -> list[_Found] | None:
         if value.start() != position:
             return None
         position = value.end()
-    indicators = [_clean_indicator(piece) for piece in _enumeration_pieces(body[: match.start()])]
+    head = body[: match.start()]
+    indicators = _distributed([_clean_indicator(p) for p in _enumeration_pieces(head)])
     if len(indicators) != len(values) or not all(indicators):
         return []
     verb = match.group("verb")
@@ -416,9 +473,29 @@ def _respective_targets(body: str) -> list[_Found] | None:
             _comparator(verb, value.group("approx"), value.group("cmp")),
             float(value.group("num")),
             value.group("unit"),
+            _baseline(head),
         )
         for indicator, value in zip(indicators, values, strict=True)
     ]
+
+
+def _distributed(items: list[str]) -> list[str]:
+    """The indicators of "A、B…X分别…": each listed item takes the tail the last one carries
+    (单位电石、甲醇生产综合能耗 → 单位电石生产综合能耗, 甲醇生产综合能耗), unless every item
+    names its own indicator (森林覆盖率、森林蓄积量)."""
+    words = vocabulary()
+    if len(items) < 2 or all(i.endswith(words.indicator_endings) for i in items[:-1]):
+        return items
+    last = items[-1]
+    item_length = next(
+        (k for k in range(1, len(last) - 1) if last[k:].startswith(words.indicator_tail_starts)),
+        None,
+    )
+    if item_length is None:
+        middle = [len(i) for i in items[1:-1]]
+        item_length = min(middle) if middle else min(2, len(items[0]))
+    tail = last[item_length:]
+    return [item + tail for item in items[:-1]] + [last] if tail else items
 
 
 def _parts(body: str) -> list[str]:
@@ -501,6 +578,8 @@ def _read_sentence(text: str, clauses: list[_Clause], targets: list[TargetSpec])
                         value=item.value,
                         unit=item.unit,
                         text=shown.strip(_EDGE_PUNCTUATION),
+                        direction=_direction(item.verb, item.comparator),
+                        baseline_year=item.baseline_year,
                     )
                 )
 

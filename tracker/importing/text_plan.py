@@ -79,59 +79,113 @@ def tasks_from_outline(root: Node) -> tuple[list[RawTask], list[ImportWarning]]:
                 )
             )
             continue
-        segments = _segments(node.text, annotations)
-        # A heading whose own text carries several annotations has unnumbered items under
-        # it (one paragraph each): the heading is their area, each paragraph a task.
-        unnumbered = node.level <= LEVEL_SECTION and len(segments) > 1
-        area = node if unnumbered else area_of(node)
-        if area is None:
-            warnings.append(
-                ImportWarning(str(node.place), f"“{node.title}”不在任何重点领域或章节标题之下")
-            )
-        base_code = code_of(node)
-        title = node.title
-        for index, (segment, annotation) in enumerate(segments, 1):
-            code = base_code if len(segments) == 1 else f"{base_code}-{index}"
-            if unnumbered:
-                if index == 1:
-                    segment = strip_heading(segment, title)
-                item_title = heading_of(segment)
-                content = strip_heading(segment, item_title)
-            elif (
-                node.level > LEVEL_ITEM
-                and node.parent is not None
-                and node.parent.level >= LEVEL_ITEM
-            ):
-                # A sub-item （1） of a numbered measure: the measure is its title (行动措施),
-                # the sub-item's own text its work (主要工作) — as a sub-row of a table.
-                item_title = node.parent.title
-                content = segment.strip()
-            else:
-                content = strip_heading(segment, title) if index == 1 else segment.strip()
-                item_title = title if index == 1 else f"{title}（{heading_of(segment)}）"
-            task = RawTask(
-                area=area,
-                code=code,
-                title=item_title,
-                content=content,
-                leads=annotation.leads,
-                cooperating=annotation.cooperating,
-                where=str(node.place_at(annotation.start)),
-                blanket=list(blanket),
-            )
-            tasks.append(task)
-            blanket.extend(n for n in annotation.blanket if n not in blanket)
-        tail = node.text[annotations[-1].end :].strip(" 。；;，,）)")
-        if len(tail) > 20:
-            warnings.append(
-                ImportWarning(
-                    str(node.place_at(annotations[-1].end)),
-                    f"“{title}”的责任单位标注之后还有一段未标注单位的文字（“{tail[:20]}…”），已并入该任务",
-                )
-            )
-            tasks[-1].content += tail
+        if _action_as_task(node, annotations[0]):
+            tasks.append(_action_task(node, annotations, blanket))
+            blanket.extend(n for a in annotations for n in a.blanket if n not in blanket)
+            continue
+        tasks.extend(_item_tasks(node, annotations, blanket, warnings))
     warnings.extend(_unannotated_siblings(root))
     return tasks, warnings
+
+
+def _item_tasks(
+    node: Node, annotations: list[Annotation], blanket: list[str], warnings: list[ImportWarning]
+) -> list[RawTask]:
+    """The tasks of an annotated item: one per annotation (each paragraph of an unnumbered
+    list under a heading, or each part of a measure with several annotations)."""
+    found: list[RawTask] = []
+    segments = _segments(node.text, annotations)
+    # A heading whose own text carries several annotations has unnumbered items under
+    # it (one paragraph each): the heading is their area, each paragraph a task.
+    unnumbered = node.level <= LEVEL_SECTION and len(segments) > 1
+    area = node if unnumbered else area_of(node)
+    if area is None:
+        warnings.append(
+            ImportWarning(str(node.place), f"“{node.title}”不在任何重点领域或章节标题之下")
+        )
+    base_code = code_of(node)
+    title = node.title
+    for index, (segment, annotation) in enumerate(segments, 1):
+        code = base_code if len(segments) == 1 else f"{base_code}-{index}"
+        if unnumbered:
+            if index == 1:
+                segment = strip_heading(segment, title)
+            item_title = heading_of(segment)
+            content = strip_heading(segment, item_title)
+        elif (
+            node.level > LEVEL_ITEM and node.parent is not None and node.parent.level >= LEVEL_ITEM
+        ):
+            # A sub-item （1） of a numbered measure: the measure is its title (行动措施),
+            # the sub-item's own text its work (主要工作) — as a sub-row of a table.
+            item_title = node.parent.title
+            content = segment.strip()
+        else:
+            content = strip_heading(segment, title) if index == 1 else segment.strip()
+            item_title = title if index == 1 else f"{title}（{heading_of(segment)}）"
+        task = RawTask(
+            area=area,
+            code=code,
+            title=item_title,
+            content=content,
+            leads=annotation.leads,
+            cooperating=annotation.cooperating,
+            where=str(node.place_at(annotation.start)),
+            blanket=list(blanket),
+        )
+        found.append(task)
+        blanket.extend(n for n in annotation.blanket if n not in blanket)
+    tail = node.text[annotations[-1].end :].strip(" 。；;，,）)")
+    if len(tail) > 20:
+        warnings.append(
+            ImportWarning(
+                str(node.place_at(annotations[-1].end)),
+                f"“{title}”的责任单位标注之后还有一段未标注单位的文字（“{tail[:20]}…”），已并入该任务",
+            )
+        )
+        found[-1].content += tail
+    return found
+
+
+def _action_as_task(node: Node, annotation: Annotation) -> bool:
+    """An action heading that carries its own annotation and has no numbered measures —
+    （四）城镇建设绿色低碳行动（责任单位：…） followed by its text — is one task, and the
+    action is its area: the annotation follows the heading itself, or the heading's sibling
+    headings are actions with measures of their own."""
+    if node.level > LEVEL_SECTION or any(_annotated(child) for child in node.children):
+        return False
+    if node.text[: annotation.start].strip() == node.title.strip():
+        return True  # the heading itself, then its annotation: not a sentence of an item
+    siblings = [] if node.parent is None else node.parent.children
+    return any(
+        other is not node
+        and other.level == node.level
+        and any(child.level > node.level and _annotated(child) for child in other.children)
+        for other in siblings
+    )
+
+
+def _action_task(node: Node, annotations: list[Annotation], blanket: list[str]) -> RawTask:
+    """The task of an action heading: its text (before and after the annotation), its
+    units (every annotation of it), the action as its area."""
+    first = annotations[0]
+    before = strip_heading(node.text[: first.start].strip(), node.title)
+    after = "".join(
+        node.text[a.end : b.start if b is not None else len(node.text)]
+        for a, b in zip(annotations, [*annotations[1:], None], strict=True)
+    ).strip(" 。；;，,")
+    parts = [p for p in (before if before != node.title else "", after) if p]
+    leads = list(dict.fromkeys(n for a in annotations for n in a.leads))
+    cooperating = [n for a in annotations for n in a.cooperating if n not in leads]
+    return RawTask(
+        area=node,
+        code=node.marker,
+        title=node.title,
+        content=("".join(parts) + ("。" if after else "")) if parts else node.title,
+        leads=leads,
+        cooperating=list(dict.fromkeys(cooperating)),
+        where=str(node.place_at(first.start)),
+        blanket=list(blanket),
+    )
 
 
 def _unannotated_siblings(root: Node) -> list[ImportWarning]:

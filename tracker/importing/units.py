@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.config import RESOURCES
+from tracker.importing.vocabulary import alternation, label_pattern, vocabulary
 
 __all__ = ["UnitResolver", "clean_unit_name", "split_unit_list"]
 
@@ -250,17 +251,15 @@ def _recognised(text: str) -> bool:
 
 # ---------------------------------------------------------------- splitting a list
 
-_NONE_MARKERS = frozenset(
-    {"", "/", "／", "\\", "无", "暂无", "—", "——", "-", "--", "－", "－－", "一", "…", "、"}
-)
+_NONE_MARKERS = vocabulary().none_marks | {""}
 _SEPARATORS = frozenset("、，,；;\n\r")
 _SPACE = re.compile(r"\s+")
-_LABEL = re.compile(
-    r"(?:责任|牵头|配合|参加|参与|协办|协同|主办|主责|负责|实施|承办|落实)(?:单位|部门|主体)\s*[：:]"
-)
+_LABEL = re.compile(label_pattern(vocabulary().labels))
 _DUTY = re.compile(r"等?(?:按照?|根据|依据|依照)(?:各自)?(?:职责|职能|分工|工作职责)[^、，,；;\n]*")
 # A role written after a name in brackets: 市发改委（牵头）. Callers that care read it first.
-ROLE_MARK = re.compile(r"[（(](?:牵头|主责|牵头单位|配合|参与|协办)[）)]")
+ROLE_MARK = re.compile(
+    rf"[（(](?:{alternation(vocabulary().lead_role_marks + vocabulary().cooperating_role_marks)})[）)]"
+)
 _LEAD_WORD = re.compile(r"(?:牵头(?:负责|组织|落实)?|以及)")
 _TRAILING_ROLE = re.compile(
     r"(?:等(?:有关|相关|其他)?(?:单位|部门|机构|成员单位)?)?"

@@ -219,6 +219,8 @@ def _store_plan(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResult:
                     "value": t.value,
                     "measure_unit": t.unit,
                     "text": t.text,
+                    "direction": t.direction,
+                    "baseline_year": t.baseline_year,
                     "position": i,
                 }
                 for i, t in enumerate(pt.targets, 1)
@@ -272,6 +274,8 @@ def _task_dict(task: Task) -> dict[str, Any]:
                 "value": t.value,
                 "unit": t.measure_unit,
                 "text": t.text,
+                "direction": t.direction,
+                "baseline_year": t.baseline_year,
             }
             for t in task.targets
         ],

@@ -36,7 +36,10 @@ _MENU_UNITS = "单位(&U)"
 _MENU_VIEW = "视图(&V)"
 _MENU_HELP = "帮助(&H)"
 _IMPORT = "导入实施方案(&O)…"
-_IMPORT_TIP = "读取 .txt / .docx / .xlsx 格式的实施方案，预览任务分工后导入"
+_IMPORT_TIP = (
+    "读取 .txt / .docx / .xlsx / .pdf 格式（旧版 .doc / .wps / .xls / .et 经 LibreOffice 转换）"
+    "的实施方案，预览任务分工后导入"
+)
 _WARNINGS = "导入警告(&W)…"
 _WARNINGS_TIP = "查看导入当前实施方案时，程序无法确定、需要人工核对的地方"
 _QUIT = "退出(&Q)"

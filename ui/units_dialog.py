@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWidget
 
 from tracker.db import Database
 from tracker.errors import TrackerError
-from tracker.services import plans
+from tracker.services import units as unit_service
 from tracker.services.actor import Actor
 from ui import dialogs, errors
 from ui.views.units_dialog_view import AliasDialog, MergeUnitDialog, UnitsDialogView
@@ -46,7 +46,7 @@ class UnitsDialog(UnitsDialogView):
     def reload(self, select: str | None = None) -> None:
         """Read the units again and select ``select`` (default: keep the selection)."""
         keep = select or self.selected_unit()
-        self.model.set_records(plans.list_units(self._db))
+        self.model.set_records(unit_service.list_units(self._db))
         self.set_count(self.model.rowCount(), self._actor.is_coordinator)
         if keep is not None:
             self.select_unit(keep)
@@ -97,7 +97,7 @@ class UnitsDialog(UnitsDialogView):
         if alias is None:
             return
         try:
-            plans.add_alias(self._db, self._actor, alias, unit)
+            unit_service.add_alias(self._db, self._actor, alias, unit)
         except TrackerError as exc:
             errors.show_error(exc, self)
             return
@@ -118,7 +118,7 @@ class UnitsDialog(UnitsDialogView):
         if not dialogs.confirm(self, _CONFIRM_TITLE, question, yes=_MERGE):
             return
         try:
-            plans.merge_units(self._db, self._actor, source, target)
+            unit_service.merge_units(self._db, self._actor, source, target)
         except TrackerError as exc:
             errors.show_error(exc, self)
             return

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.db import Database
@@ -56,9 +56,11 @@ from tracker.services.access import (
     find_task,
     format_time,
     require_task_visible,
+    require_task_writable,
     resolve_unit,
 )
 from tracker.services.actor import Actor
+from tracker.services.regions import labels_by_id
 
 STATE_LABELS = {
     STATE_DRAFT: "草稿",
@@ -171,7 +173,9 @@ def _check_text(label: str, value: str) -> str:
 
 
 def _describe(task: Task, unit: Unit, period: Period) -> str:
-    return f"任务 {task.id}（{task.measure_title}）“{unit.name}”{period.name}的填报"
+    session = object_session(unit)
+    label = labels_by_id(session, [unit.id])[unit.id] if session is not None else unit.name
+    return f"任务 {task.id}（{task.measure_title}）“{label}”{period.name}的填报"
 
 
 def report_dict(session: Session, report: ProgressReport) -> dict[str, Any]:
@@ -201,7 +205,7 @@ def report_dict(session: Session, report: ProgressReport) -> dict[str, Any]:
         "id": report.id,
         "task_id": report.task_id,
         "unit_id": report.unit_id,
-        "unit": report.unit.name,
+        "unit": labels_by_id(session, [report.unit_id])[report.unit_id],
         "role": role,
         "role_label": ROLE_LABELS.get(role or "", ""),
         "period_id": report.period_id,
@@ -301,15 +305,16 @@ def task_reports(
                 )
             )
         }
+        labels = labels_by_id(session, [unit_id for unit_id, _, _ in links])
         units = []
-        for unit_id, role, name in links:
+        for unit_id, role, _name in links:
             if only is not None and unit_id != only:
                 continue
             report = reports.get(unit_id)
             units.append(
                 {
                     "unit_id": unit_id,
-                    "unit": name,
+                    "unit": labels[unit_id],
                     "role": role,
                     "role_label": ROLE_LABELS.get(role, role),
                     "report": report_dict(session, report) if report is not None else None,
@@ -396,6 +401,7 @@ def _resolve_for_write(
     session.autoflush = False
     task = find_task(session, task_id)
     roles = require_task_visible(session, actor, task)
+    require_task_writable(task)
     found_period = find_period(session, task.plan_id, period, for_share=True)
     found_unit = resolve_unit(session, actor, task, roles, unit)
     ensure_open(found_period)
@@ -857,7 +863,7 @@ def consolidate(
         target = _resolve_for_write(session, actor, task_id, period, unit, expect_version)
         if target.role != ROLE_LEAD:
             raise PermissionDenied(
-                f"“{target.unit.name}”是任务 {task.id} 的配合单位；"
+                f"“{labels_by_id(session, [target.unit.id])[target.unit.id]}”是任务 {task.id} 的配合单位；"
                 "只有牵头单位可以汇总配合单位的填报。"
             )
         coop = session.execute(

@@ -115,7 +115,11 @@ def test_a_reporter_sees_exactly_the_tasks_of_their_unit(
     with pytest.raises(InvalidInput, match="请写明地区"):
         users.add_user(db, coordinator, "发改", "reporter", PASSWORD, unit="市发展改革委")
 
+    listed = {u["name"]: u["unit"] for u in users.list_users(db, coordinator)}
+    assert listed["石嘴山发改"] == "石嘴山市·市发展改革委"
+    assert listed["自治区发改"] == "自治区发展改革委"
     city = users.authenticate(db, "石嘴山发改", PASSWORD)
+    assert city.unit_name == "石嘴山市·市发展改革委"
     seen = plans.list_tasks(db, city)
     assert sorted(t["title"] for t in seen) == ["压减散煤消费", "壮大光伏和风电产业"]
     region = users.authenticate(db, "自治区发改", PASSWORD)

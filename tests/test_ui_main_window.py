@@ -361,7 +361,7 @@ def test_add_alias(
     stored = {u["name"]: u["aliases"] for u in units.list_units(gui_db)}
     assert stored[unit] == [f"{unit}（简称）"]
     row = units_dialog.model.row_of_unit(unit)
-    assert row is not None and units_dialog.model.index(row, 1).data() == f"{unit}（简称）"
+    assert row is not None and units_dialog.model.index(row, 2).data() == f"{unit}（简称）"
     assert units_dialog.changed
     assert units_dialog.selected_unit() == unit
 

@@ -53,7 +53,8 @@ class UnitsDialog(UnitsDialogView):
         self._on_selection()
 
     def select_unit(self, name: str) -> bool:
-        """Select the unit called ``name`` if it is listed (and not filtered out)."""
+        """Select the unit shown as ``name`` (its label) if it is listed (and not filtered
+        out)."""
         row = self.model.row_of_unit(name)
         if row is None:
             return False
@@ -69,12 +70,13 @@ class UnitsDialog(UnitsDialogView):
         return True
 
     def selected_unit(self) -> str | None:
-        """The name of the selected unit."""
+        """The label of the selected unit (its name, or 地区·名称 where names are shared)."""
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
         source = self.proxy.mapToSource(rows[0])
-        return str(self.model.record(source.row())["name"])
+        record = self.model.record(source.row())
+        return str(record.get("label") or record["name"])
 
     # ------------------------------------------------------------ handlers
 
@@ -109,11 +111,11 @@ class UnitsDialog(UnitsDialogView):
             dialogs.information(self, _SELECT_TITLE, _SELECT_FIRST)
             return
         records = self.model.records()
-        targets = [str(r["name"]) for r in records if r["name"] != source]
+        targets = [str(r["label"]) for r in records if r["label"] != source]
         target = MergeUnitDialog.ask(self, source, targets)
         if target is None:
             return
-        count = next((int(r["task_count"]) for r in records if r["name"] == source), 0)
+        count = next((int(r["task_count"]) for r in records if r["label"] == source), 0)
         question = _CONFIRM_TEXT.format(source=source, target=target, count=count)
         if not dialogs.confirm(self, _CONFIRM_TITLE, question, yes=_MERGE):
             return

@@ -17,10 +17,8 @@ _KIND_MARKS = {ADDED: "+ 新增", REMOVED: "- 撤销", CHANGED: "~ 变动"}
 
 
 def _cmd_import(db: Database, args: argparse.Namespace) -> int:
-    parsed = plan_service.preview_import(db, args.path, region=args.region, province=args.province)
-    status = plan_service.region_status(db, parsed.region)
-    base = plan_service.find_revision_base(db, parsed)
-    diff = base.diff(parsed) if base is not None else None
+    preview = plan_service.prepare_import(db, args.path, region=args.region, province=args.province)
+    parsed, status, base, diff = preview.parsed, preview.region, preview.base, preview.diff()
     result: plan_service.CommitResult | None = None
     if not args.dry_run:
         actor = resolve_actor(db, args)

@@ -209,6 +209,36 @@ def find_revision_base(db: Database, parsed: ParsedPlan) -> RevisionBase | None:
         )
 
 
+@dataclass
+class ImportPreview:
+    """Everything the preview shows: the parsed plan, its region as the database knows it,
+    and the stored plan it is a revision of (if any). The UI corrects ``parsed`` in place."""
+
+    path: Path
+    parsed: ParsedPlan
+    region: RegionStatus
+    base: RevisionBase | None
+
+    def diff(self) -> PlanDiff | None:
+        """What committing would change in the stored plan (None for a new plan)."""
+        return self.base.diff(self.parsed) if self.base is not None else None
+
+
+def prepare_import(
+    db: Database,
+    path: str | Path,
+    progress: Progress | None = None,
+    *,
+    region: str | RegionSpec | None = None,
+    province: str | None = None,
+) -> ImportPreview:
+    """:func:`preview_import`, with the region's status and the revision base."""
+    parsed = preview_import(db, path, progress, region=region, province=province)
+    return ImportPreview(
+        Path(path), parsed, region_status(db, parsed.region), find_revision_base(db, parsed)
+    )
+
+
 # ---------------------------------------------------------------- commit
 
 

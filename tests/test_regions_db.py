@@ -278,3 +278,33 @@ def test_concurrent_imports_creating_the_same_unit_do_not_fail(db_url: str, tmp_
         assert len(hydrogen) == 1 and hydrogen[0]["task_count"] == 1
     finally:
         db.close()
+
+
+def test_cli_region_options(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRACKER_USER", raising=False)
+    doc = tmp_path / "plan.txt"
+    doc.write_text(
+        "碳达峰重点任务分工\n（一）能源\n1.推广屋顶光伏。建设分布式光伏。（责任单位：县发展改革局）\n",
+        encoding="utf-8",
+    )
+    assert main(["--db", db_url, "import", str(doc), "--dry-run"]) == 0
+    assert "发文地区：未识别（请用 --region 指明）" in capsys.readouterr().out
+    assert main(["--db", db_url, "import", str(doc)]) == 4
+    err = capsys.readouterr().err
+    assert "无法确定" in err and "--region" in err
+    assert main(["--db", db_url, "import", str(doc), "--province", "宁夏"]) == 4
+    assert "--province 只能与 --region 一起使用" in capsys.readouterr().err
+    assert (
+        main(["--db", db_url, "import", str(doc), "--region", "银川市", "--province", "四川"]) == 4
+    )
+    assert "地区“银川市”属于“宁夏回族自治区”，不是“四川”" in capsys.readouterr().err
+    assert (
+        main(["--db", db_url, "import", str(doc), "--region", "样板县", "--province", "宁夏"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "发文地区：样板县（县级，宁夏回族自治区）· 新地区，导入时登记" in out and "已导入" in out
+    assert main(["--db", db_url, "regions", "--json"]) == 0
+    found = {r["name"]: r for r in json.loads(capsys.readouterr().out)["regions"]}
+    assert found["样板县"]["province"] == "宁夏回族自治区" and found["样板县"]["plan_count"] == 1

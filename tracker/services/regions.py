@@ -326,4 +326,8 @@ def describe_region(db: Database, name: str, province: str | None = None) -> Reg
             if province and province_name is None:
                 return RegionSpec(spec.name, spec.level, province=province.strip(), city=city)
             return spec
-    return region_from_name(name, province=province.strip() if province else None)
+    given = province.strip() if province else None
+    spec = region_from_name(name, province=given)
+    if given and spec.province and region_from_name(given).name != spec.province:
+        raise InvalidInput(f"地区“{spec.name}”属于“{spec.province}”，不是“{given}”。")
+    return spec

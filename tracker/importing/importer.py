@@ -93,7 +93,7 @@ def parse_document(
     plan.start_year, plan.horizon_year = _guess_years(lines)
     # The issuer; what was guessed about it is in its note, shown with it in the preview.
     plan.region = region or guess_region(plan.title, "\n".join(line.text for line in lines))
-    resolver = UnitResolver(aliases(plan.region) if callable(aliases) else aliases)
+    resolver = _resolver(aliases, plan.region)
 
     breakdowns = find_breakdown_tables(tables)
     if breakdowns:
@@ -126,6 +126,11 @@ def parse_document(
     _unique_codes(plan)
     report(STEPS, STEPS)
     return plan
+
+
+def _resolver(aliases: AliasSource | None, region: RegionSpec | None) -> UnitResolver:
+    """The unit resolver with the stored aliases of the plan's region."""
+    return UnitResolver(aliases(region) if callable(aliases) else aliases)
 
 
 # ---------------------------------------------------------------- tasks

@@ -211,13 +211,7 @@ class ImportPreviewView(QDialog):
             button.setDefault(False)
             buttons.addWidget(button)
 
-        self.revision_label = QLabel()
-        self.revision_label.setWordWrap(True)
-        self.revision_label.setTextFormat(Qt.TextFormat.RichText)
-        self.revision_label.setStyleSheet(
-            "QLabel { background: #fff6e0; border: 1px solid #e0c070; padding: 6px; }"
-        )
-        self.revision_label.setVisible(False)
+        self.revision_label = self._build_revision_label()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
@@ -226,6 +220,17 @@ class ImportPreviewView(QDialog):
         layout.addWidget(self.hint_label)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
+
+    @staticmethod
+    def _build_revision_label() -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setStyleSheet(
+            "QLabel { background: #fff6e0; border: 1px solid #e0c070; padding: 6px; }"
+        )
+        label.setVisible(False)
+        return label
 
     def _build_region_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tracker.cli import main
 from tracker.db import Database
-from tracker.errors import ConflictError, PlanArchived
+from tracker.errors import ConflictError, InvalidInput, PlanArchived
 from tracker.models import ProgressReport, Task
 from tracker.services import history, plan_lifecycle, plans, reports
 from tracker.services.actor import SYSTEM
@@ -213,6 +213,34 @@ def test_the_revision_flow_on_a_plan_with_reports(db: Database, tmp_path: Path) 
     old = plans.commit_import(db, plans.preview_import(db, tmp_path / "v1.txt"), SYSTEM)
     assert (old.created, old.revised, old.revision) == (False, False, 1)
     assert len(plans.list_plans(db, SYSTEM)) == 1
+
+
+def test_a_unit_with_reports_taken_off_a_task_is_pointed_out(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plans.commit_import(db, plans.preview_import(db, _write(tmp_path, "v1.txt", V1)), SYSTEM)
+    task = next(t for t in plans.list_tasks(db, SYSTEM) if t["title"] == "压减散煤消费")
+    reports.save_report(db, SYSTEM, task["id"], "2025H1", "市住房城乡建设局", status="序时推进")
+    v3 = V1.replace(
+        "市发展改革委、市住房城乡建设局、自治区发展改革委", "市发展改革委、自治区发展改革委"
+    )
+    preview = plans.prepare_import(db, _write(tmp_path, "v3.txt", v3))
+    diff = preview.diff()
+    assert diff is not None
+    change = next(c for c in diff.changes if c.kind == CHANGED)
+    assert change.reported_units_dropped == ("市住房城乡建设局",)
+    result = plans.commit_import(db, preview.parsed, SYSTEM)
+    assert result.revised
+    kept = reports.get_report(db, SYSTEM, task["id"], "2025H1", "市住房城乡建设局")
+    assert kept is not None and kept["role_label"] == "已移出（修订版）"
+    listed = reports.task_reports(db, SYSTEM, task["id"], "2025H1")
+    assert [(u["unit"], u["role"]) for u in listed["units"]] == [
+        ("市发展改革委", "lead"),
+        ("自治区发展改革委", "cooperating"),
+        ("市住房城乡建设局", "former"),
+    ]
+    with pytest.raises(InvalidInput, match="不是任务"):  # readable, no longer writable
+        reports.save_report(db, SYSTEM, task["id"], "2025H1", "市住房城乡建设局", progress="改")
 
 
 def test_a_revision_checks_what_the_preview_showed(db: Database, tmp_path: Path) -> None:

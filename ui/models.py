@@ -773,7 +773,9 @@ def change_note(change: TaskChange) -> str:
     if change.kind == "unchanged":
         return ""
     labels = "、".join(FIELD_LABELS[f] for f in change.fields)
-    return f"{labels}有变动（相似度 {change.similarity:.0f}%）"
+    note = f"{labels}有变动（相似度 {change.similarity:.0f}%）"
+    dropped = _UNIT_SEPARATOR.join(change.reported_units_dropped)
+    return f"{note}；{dropped}已有填报，移出后填报保留" if dropped else note
 
 
 class RevisionDiffModel(_ReadOnlyTableModel):

@@ -90,6 +90,8 @@ def _change_line(change: TaskChange) -> list[str]:
             if isinstance(before, tuple):
                 before, after = "、".join(x for x in before if x), "、".join(x for x in after if x)
             lines.append(f"      {FIELD_LABELS[name]}：{before or '—'} → {after or '—'}")
+        for unit in change.reported_units_dropped:
+            lines.append(f"      注意：{unit}已有填报，移出后其填报保留，但不再列在该任务下")
     return lines
 
 

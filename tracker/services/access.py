@@ -14,11 +14,13 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import InvalidInput, NotFound, PeriodLocked, PermissionDenied, PlanArchived
-from tracker.models import Period, Plan, Region, Task, TaskUnit, Unit, UnitAlias
+from tracker.models import Period, Plan, ProgressReport, Region, Task, TaskUnit, Unit, UnitAlias
 from tracker.services.actor import Actor
 from tracker.services.regions import labels_by_id, split_unit_label, unit_label
 
-ROLE_LABELS = {"lead": "牵头", "cooperating": "配合"}
+ROLE_LABELS = {"lead": "牵头", "cooperating": "配合", "former": "已移出（修订版）"}
+# A unit a revision took off a task keeps its reports there, shown under this role.
+ROLE_FORMER = "former"
 
 _CODE = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Hh]\s*([12])\s*$")
 _CHINESE = re.compile(r"^\s*(\d{4})\s*年?\s*(上半年|下半年|全年|年度)?\s*$")
@@ -249,12 +251,24 @@ def resolve_unit(
         raise PermissionDenied(
             f"用户“{actor.name}”（{actor.unit_name}）无权填报或修改“{label}”的报告。"
         )
-    if found.id not in roles:
+    if found.id not in roles and not (editing is False and _has_report(session, task, found)):
         raise InvalidInput(
             f"“{label}”不是任务 {task.id}（{task.measure_title}）的牵头或配合单位"
             f"（该任务的单位：{unit_names(session, task.id)}）。"
         )
     return found
+
+
+def _has_report(session: Session, task: Task, unit: Unit) -> bool:
+    """A unit a revision took off the task still has reports on it (readable, not editable)."""
+    return (
+        session.scalar(
+            select(ProgressReport.id)
+            .where(ProgressReport.task_id == task.id, ProgressReport.unit_id == unit.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def unit_names(session: Session, task_id: int) -> str:

@@ -50,6 +50,7 @@ from tracker.models import (
 from tracker.services import audit
 from tracker.services import settings as settings_service
 from tracker.services.access import (
+    ROLE_FORMER,
     ROLE_LABELS,
     ensure_open,
     find_period,
@@ -183,11 +184,14 @@ def report_dict(session: Session, report: ProgressReport) -> dict[str, Any]:
     targets = {
         t.id: t for t in session.scalars(select(Target).where(Target.task_id == report.task_id))
     }
-    role = session.scalar(
-        select(TaskUnit.role).where(
-            TaskUnit.task_id == report.task_id, TaskUnit.unit_id == report.unit_id
+    role = (
+        session.scalar(
+            select(TaskUnit.role).where(
+                TaskUnit.task_id == report.task_id, TaskUnit.unit_id == report.unit_id
+            )
         )
-    )
+        or ROLE_FORMER
+    )  # a unit a revision took off the task keeps its report
     actuals = []
     for actual in sorted(report.actuals, key=lambda a: targets[a.target_id].position):
         target = targets[actual.target_id]
@@ -287,12 +291,13 @@ def task_reports(
         only: int | None = None
         if unit is not None:
             only = resolve_unit(session, actor, task, roles, unit, editing=False).id
-        links = session.execute(
-            select(TaskUnit.unit_id, TaskUnit.role, Unit.name)
-            .join(Unit, Unit.id == TaskUnit.unit_id)
-            .where(TaskUnit.task_id == task.id)
-            .order_by(TaskUnit.role.desc(), TaskUnit.position)
-        ).all()
+        links: list[tuple[int, str]] = list(
+            session.execute(
+                select(TaskUnit.unit_id, TaskUnit.role)
+                .where(TaskUnit.task_id == task.id)
+                .order_by(TaskUnit.role.desc(), TaskUnit.position)
+            ).tuples()
+        )
         reports = {
             r.unit_id: r
             for r in session.scalars(
@@ -305,9 +310,11 @@ def task_reports(
                 )
             )
         }
-        labels = labels_by_id(session, [unit_id for unit_id, _, _ in links])
+        linked = {unit_id for unit_id, _ in links}
+        links += [(uid, ROLE_FORMER) for uid in reports if uid not in linked]
+        labels = labels_by_id(session, [unit_id for unit_id, _ in links])
         units = []
-        for unit_id, role, _name in links:
+        for unit_id, role in links:
             if only is not None and unit_id != only:
                 continue
             report = reports.get(unit_id)

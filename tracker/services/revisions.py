@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.importing.result import ParsedPlan, ParsedTask, TargetSpec
@@ -87,6 +87,7 @@ class TaskSnapshot:
     remarks: str | None = None
     task_id: int | None = None
     report_count: int = 0
+    reported_units: tuple[str, ...] = ()  # stored tasks: the units that have reports on it
 
     @classmethod
     def of_parsed(cls, task: ParsedTask) -> TaskSnapshot:
@@ -137,6 +138,15 @@ class TaskChange:
     def units_changed(self) -> bool:
         """The lead or cooperating units changed."""
         return any(f in UNIT_FIELDS for f in self.fields)
+
+    @property
+    def reported_units_dropped(self) -> tuple[str, ...]:
+        """Units with reports on the task that the new version no longer names: their
+        reports are kept, but no longer listed under the task."""
+        if self.old is None or self.new is None:
+            return ()
+        kept = {*self.new.lead_units, *self.new.cooperating_units}
+        return tuple(u for u in self.old.reported_units if u not in kept)
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` form."""
@@ -320,25 +330,23 @@ def stored_snapshots(
         .where(Task.plan_id == plan_id, Task.archived_at.is_(None))
         .order_by(Task.position)
     ).all()
-    reports = dict(
-        session.execute(
-            select(ProgressReport.task_id, func.count())
-            .where(ProgressReport.task_id.in_([t.id for t in tasks]))
-            .group_by(ProgressReport.task_id)
+    reported: dict[int, list[int]] = {}
+    for task_id, unit_id in session.execute(
+        select(ProgressReport.task_id, ProgressReport.unit_id).where(
+            ProgressReport.task_id.in_([t.id for t in tasks])
         )
-        .tuples()
-        .all()
-    )
-    return [_snapshot(task, chain, reports.get(task.id, 0)) for task in tasks]
+    ):
+        reported.setdefault(task_id, []).append(unit_id)
+    return [_snapshot(task, chain, reported.get(task.id, [])) for task in tasks]
 
 
-def _snapshot(task: Task, chain: Sequence[RegionNode], report_count: int) -> TaskSnapshot:
+def _snapshot(task: Task, chain: Sequence[RegionNode], reported: list[int]) -> TaskSnapshot:
+    def reference(link: TaskUnit) -> str:
+        unit = link.unit
+        return unit_reference(unit.name, unit.region_id, unit.region.name, chain)
+
     def names(role: str) -> tuple[str, ...]:
-        return tuple(
-            unit_reference(link.unit.name, link.unit.region_id, link.unit.region.name, chain)
-            for link in task.unit_links
-            if link.role == role
-        )
+        return tuple(reference(link) for link in task.unit_links if link.role == role)
 
     return TaskSnapshot(
         code=task.code,
@@ -351,7 +359,10 @@ def _snapshot(task: Task, chain: Sequence[RegionNode], report_count: int) -> Tas
         deadline=task.deadline,
         remarks=task.remarks,
         task_id=task.id,
-        report_count=report_count,
+        report_count=len(reported),
+        reported_units=tuple(
+            dict.fromkeys(reference(link) for link in task.unit_links if link.unit_id in reported)
+        ),
     )
 
 

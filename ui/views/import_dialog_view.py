@@ -51,6 +51,10 @@ _CHECK = (
     "请核对下面的任务分工：双击一项任务（或选中后按 Enter、F2）可修改；取消勾选（或按 Delete）"
     "则不导入该项。确认无误后点击“确认导入”，数据库才会改变。"
 )
+_CHECK_REVISION = (
+    "请核对下面的任务分工和“修订对比”：双击一项任务（或选中后按 Enter、F2）可修改；取消勾选"
+    "（或按 Delete）则新版不含该项。确认无误后点击“确认更新”，数据库才会改变。"
+)
 _NO_TASKS = "文件中没有识别出任何任务，无法导入。"
 _WARNINGS_TITLE = "警告（{count}）— 双击定位到该处的任务"
 _COMMIT = "确认导入"
@@ -355,6 +359,8 @@ class ImportPreviewView(QDialog):
         )
         self.tabs.setTabText(1, _TAB_DIFF.format(summary=summary))
         self.commit_button.setText(_COMMIT_REVISION.format(next=revision + 1))
+        if self.hint_label.text() == _CHECK:
+            self.hint_label.setText(_CHECK_REVISION)
         if archived:
             self.commit_button.setEnabled(False)
 

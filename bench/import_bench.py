@@ -71,7 +71,7 @@ def synthetic_plan(seed: Path, factor: int) -> str:
         if task.title not in [t for t, _ in areas[task.area_title]]:
             areas[task.area_title].append((task.title, task.content))
 
-    out = [f"合成{factor}倍碳达峰实施方案", "", "三、重点任务", ""]
+    out = [f"银川市合成{factor}倍碳达峰实施方案", "", "三、重点任务", ""]
     numerals = "一二三四五六七八九十"
     for n, (area, measures) in enumerate(areas.items(), 1):
         marker = numerals[n - 1] if n <= 10 else "十" + numerals[n - 11]

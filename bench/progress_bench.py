@@ -39,6 +39,7 @@ from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from tracker.db import Database
+from tracker.importing.regions import region_from_name
 from tracker.models import (
     Area,
     Base,
@@ -54,6 +55,7 @@ from tracker.models import (
 from tracker.services import monitoring, reports, users
 from tracker.services.actor import SYSTEM, Actor
 from tracker.services.periods import create_periods
+from tracker.services.regions import ensure_region
 
 TASKS = 5_000
 UNITS = 60
@@ -94,8 +96,11 @@ def build(db: Database, seed: int = 7) -> int:
     """Fill an empty, migrated database; returns the plan id."""
     rng = random.Random(seed)
     with db.session() as session:
+        region = ensure_region(session, region_from_name("四川省"), SYSTEM)
+        region_id = region.id
         plan = Plan(
             title="某省碳达峰实施方案（基准测试）",
+            region_id=region_id,
             kind="region",
             source_name="bench.txt",
             source_format="txt",
@@ -118,7 +123,10 @@ def build(db: Database, seed: int = 7) -> int:
         _bulk(
             conn,
             Unit,
-            [{"id": i, "name": f"省直单位{i:03d}", "created_at": now} for i in range(1, UNITS + 1)],
+            [
+                {"id": i, "name": f"省直单位{i:03d}", "region_id": region_id, "created_at": now}
+                for i in range(1, UNITS + 1)
+            ],
         )
         _bulk(
             conn,

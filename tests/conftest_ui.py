@@ -16,9 +16,11 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QWidget
 
 from tracker.db import Database
+from tracker.importing.regions import LEVEL_CITY, RegionSpec
 from tracker.importing.result import ImportWarning, ParsedPlan, ParsedTask, TargetSpec
 from tracker.services import plans, users
 from tracker.services.actor import ROLE_COORDINATOR, Actor
+from tracker.services.plans import ImportPreview
 from ui import dialogs, errors
 from ui.import_dialog import ImportPreviewDialog
 from ui.models import AreaKey
@@ -178,8 +180,8 @@ class PreviewDriver:
     script: Callable[[ImportPreviewDialog], None] | None = None
     shown: list[ImportPreviewDialog] = field(default_factory=list)
 
-    def ask(self, parent: QWidget | None, parsed: ParsedPlan, db: Database) -> bool:
-        dialog = ImportPreviewDialog(parsed, db, parent)
+    def ask(self, parent: QWidget | None, preview: ImportPreview, db: Database) -> bool:
+        dialog = ImportPreviewDialog(preview, db, parent)
         self.shown.append(dialog)
         if self.script is not None:
             self.script(dialog)
@@ -286,6 +288,7 @@ def make_fake_plan() -> ParsedPlan:
             ImportWarning("第3行", "未识别出实施方案的成文日期"),
         ],
         method="annotations",
+        region=RegionSpec("测试市", LEVEL_CITY),  # a city the program does not know
     )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tracker.db import Database
+from tracker.importing.regions import region_from_name
 from tracker.models import (
     ROLE_COOPERATING,
     ROLE_LEAD,
@@ -33,6 +34,7 @@ from tracker.models import (
 from tracker.services import users
 from tracker.services.actor import SYSTEM, Actor
 from tracker.services.periods import create_periods
+from tracker.services.regions import ensure_region
 
 NDRC = "市发改委"
 MIIT = "市工信局"
@@ -40,6 +42,7 @@ LAND = "市自然资源局"
 HOUSING = "市住建局"
 
 PASSWORD = "correct horse 1"
+REGION = "某市"  # the region of the sample plan (a city the program does not know)
 
 
 @dataclass
@@ -77,13 +80,15 @@ def make_plan(
 ) -> SamplePlan:
     """Store the sample plan and its periods; returns the ids."""
     with db.session() as session:
+        region = ensure_region(session, region_from_name(REGION), SYSTEM)
         units: dict[str, Unit] = {}
         for name in (NDRC, MIIT, LAND, HOUSING):
-            existing = session.query(Unit).filter_by(name=name).one_or_none()
-            units[name] = existing or Unit(name=name)
+            existing = session.query(Unit).filter_by(name=name, region_id=region.id).one_or_none()
+            units[name] = existing or Unit(name=name, region_id=region.id)
             session.add(units[name])
         plan = Plan(
             title=title,
+            region_id=region.id,
             kind="city",
             source_name=f"{title}.txt",
             source_format="txt",

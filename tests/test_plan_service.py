@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from tracker.cli import main
 from tracker.db import Database
 from tracker.errors import ImportFailed, NotFound
+from tracker.importing.regions import region_from_name
 from tracker.models import AuditRecord, Plan, Task, TaskUnit, Unit
-from tracker.services import plans
+from tracker.services import plans, units
 from tracker.services.actor import SYSTEM, Actor
 
 from conftest import SEED_001, SEED_002, SEED_004
@@ -84,10 +85,10 @@ def test_reporter_may_not_import(db: Database) -> None:
 
 def test_alias_is_used_by_later_imports_and_merge(db: Database, tmp_path: Path) -> None:
     plans.commit_import(db, plans.preview_import(db, SEED_004), SYSTEM)
-    plans.add_alias(db, SYSTEM, "市发改局", "市发展改革委")
+    units.add_alias(db, SYSTEM, "市发改局", "市发展改革委")
     doc = tmp_path / "small.txt"
     doc.write_text(
-        "某市碳达峰实施方案\n（一）能源行动\n1.发展水电。内容。（市发改局牵头，市水务局等按职责分工负责）\n",
+        "广元市能源领域碳达峰实施方案\n（一）能源行动\n1.发展水电。内容。（市发改局牵头，市水务局等按职责分工负责）\n",
         encoding="utf-8",
     )
     parsed = plans.preview_import(db, doc)
@@ -95,15 +96,15 @@ def test_alias_is_used_by_later_imports_and_merge(db: Database, tmp_path: Path) 
     plans.commit_import(db, parsed, SYSTEM)
     # 市水务局 and 市水利局 are the same office here: merge them
     before = len(plans.list_tasks(db, SYSTEM, unit="市水利局"))
-    plans.merge_units(db, SYSTEM, "市水务局", "市水利局")
+    units.merge_units(db, SYSTEM, "市水务局", "市水利局")
     assert len(plans.list_tasks(db, SYSTEM, unit="市水利局")) == before + 1
     assert len(plans.list_tasks(db, SYSTEM, unit="市水务局")) == before + 1  # now an alias
-    names = {u["name"] for u in plans.list_units(db)}
+    names = {u["name"] for u in units.list_units(db)}
     assert "市水务局" not in names
     # aliases of a merged unit move with it
-    plans.add_alias(db, SYSTEM, "市发改办", "市发展改革委")
-    plans.merge_units(db, SYSTEM, "市发展改革委", "市水利局")  # (an odd merge, but allowed)
-    merged = next(u for u in plans.list_units(db) if u["name"] == "市水利局")
+    units.add_alias(db, SYSTEM, "市发改办", "市发展改革委")
+    units.merge_units(db, SYSTEM, "市发展改革委", "市水利局")  # (an odd merge, but allowed)
+    merged = next(u for u in units.list_units(db) if u["name"] == "市水利局")
     assert {"市水务局", "市发改局", "市发改办", "市发展改革委"} <= set(merged["aliases"])
 
 
@@ -116,7 +117,10 @@ def test_cli_import_json_dry_run_then_commit(
     monkeypatch.delenv("TRACKER_USER", raising=False)
     assert main(["--db", db_url, "import", str(SEED_001), "--dry-run", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"plan", "tasks", "warnings"}
+    assert set(out) == {"plan", "tasks", "warnings", "revision_of", "diff"}
+    assert out["revision_of"] is None and out["diff"] is None  # a new plan
+    assert out["plan"]["region"]["name"] == "银川市"
+    assert out["plan"]["region"]["province"] == "宁夏回族自治区"
     assert len(out["tasks"]) == 43
     first = out["tasks"][0]
     assert {
@@ -177,6 +181,10 @@ def test_canonical_units_for_typed_lists(db: Database) -> None:
         ["市发展改革委"],
         ["市工业和信息化局", "市发展改革委"],
     )
-    plans.commit_import(db, plans.preview_import(db, SEED_004), SYSTEM)
-    plans.add_alias(db, SYSTEM, "市发改局", "市发展改革委")
-    assert plans.canonical_task_units(db, "市发改局", "/") == (["市发展改革委"], [])
+    parsed = plans.preview_import(db, SEED_004)
+    plans.commit_import(db, parsed, SYSTEM)
+    units.add_alias(db, SYSTEM, "市发改局", "市发展改革委")
+    assert plans.canonical_task_units(db, "市发改局", "/", parsed.region) == (["市发展改革委"], [])
+    # the alias is 广元市's: a plan of another city reads 市发改局 as written
+    other = region_from_name("银川市")
+    assert plans.canonical_task_units(db, "市发改局", "/", other) == (["市发展改革局"], [])

@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from tracker.db import Database
 from tracker.errors import InvalidInput, NotFound, PeriodLocked, PermissionDenied
+from tracker.importing.regions import region_from_name
 from tracker.models import Period, Plan
 from tracker.services import history, periods, reports
 from tracker.services.access import parse_period_code
 from tracker.services.actor import SYSTEM
+from tracker.services.regions import ensure_region
 
 from factories import World, make_plan, make_world, use_fast_hashing
 
@@ -87,8 +89,10 @@ def test_create_periods_is_idempotent_and_audited(db: Database) -> None:
 
 def test_new_plan_gets_default_schedule(db: Database) -> None:
     with db.session() as session:
+        region = ensure_region(session, region_from_name("某市"), SYSTEM)
         plan = Plan(
             title="默认方案",
+            region_id=region.id,
             kind="city",
             source_name="a.txt",
             source_format="txt",

@@ -16,6 +16,7 @@ from tracker.db import Database
 from tracker.importing.result import ParsedPlan
 from tracker.services import plans
 from tracker.services.actor import Actor
+from tracker.services.plans import ImportPreview
 from ui.import_dialog import ImportFlow, ImportPreviewDialog
 from ui.main_window import MainWindow
 from ui.models import TaskColumn
@@ -40,9 +41,9 @@ class PreviewAnswers:
         self.shown: list[ParsedPlan] = []
 
     def __call__(
-        self, _cls: type, _parent: QWidget | None, parsed: ParsedPlan, _db: Database
+        self, _cls: type, _parent: QWidget | None, preview: ImportPreview, _db: Database
     ) -> bool:
-        self.shown.append(parsed)
+        self.shown.append(preview.parsed)
         return self.answer
 
 
@@ -278,14 +279,16 @@ def test_cancelling_the_preview_ends_the_flow(
     answers = _answer_preview(monkeypatch, True)
     steps: list[int] = []
 
-    def slow_preview(db: Database, path: object, progress: ProgressCallback | None = None) -> None:
+    def slow_preview(
+        db: Database, path: object, progress: ProgressCallback | None = None, **_kw: object
+    ) -> None:
         assert progress is not None
         for done in range(10_000):
             steps.append(done)
             progress(done, 10_000)
             time.sleep(0.002)
 
-    monkeypatch.setattr(plans, "preview_import", slow_preview)
+    monkeypatch.setattr(plans, "prepare_import", slow_preview)
     parent = QWidget()
     qtbot.addWidget(parent)
     flow = ImportFlow(parent, gui_db, coordinator, show_after_ms=10)

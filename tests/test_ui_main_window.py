@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from tracker import config
 from tracker.db import Database
-from tracker.services import plans, users
+from tracker.services import plans, units, users
 from tracker.services.actor import ROLE_REPORTER, Actor
 from ui.main_window import MainWindow, describe_database
 from ui.models import TaskColumn, UnitRole, parse_place
@@ -337,13 +337,13 @@ def test_units_dialog_lists_units(
 ) -> None:
     qtmodeltester.check(units_dialog.model)
     qtmodeltester.check(units_dialog.proxy)
-    units = plans.list_units(gui_db)
-    assert units_dialog.model.rowCount() == len(units)
-    assert units_dialog.count_label.text() == f"共 {len(units)} 个单位"
+    listed = units.list_units(gui_db)
+    assert units_dialog.model.rowCount() == len(listed)
+    assert units_dialog.count_label.text() == f"共 {len(listed)} 个单位"
     assert not units_dialog.add_alias_button.isEnabled()  # nothing selected yet
-    name = units[0]["name"]
+    name = listed[0]["name"]
     units_dialog.search_edit.setText(name)
-    assert 1 <= units_dialog.proxy.rowCount() < len(units)
+    assert 1 <= units_dialog.proxy.rowCount() < len(listed)
     assert units_dialog.select_unit(name)
     assert units_dialog.add_alias_button.isEnabled() and units_dialog.merge_button.isEnabled()
 
@@ -358,10 +358,10 @@ def test_add_alias(
     assert units_dialog.select_unit(unit)
     with qtbot.waitSignal(units_dialog.units_changed, timeout=5000):
         units_dialog.add_alias_button.click()
-    stored = {u["name"]: u["aliases"] for u in plans.list_units(gui_db)}
+    stored = {u["name"]: u["aliases"] for u in units.list_units(gui_db)}
     assert stored[unit] == [f"{unit}（简称）"]
     row = units_dialog.model.row_of_unit(unit)
-    assert row is not None and units_dialog.model.index(row, 1).data() == f"{unit}（简称）"
+    assert row is not None and units_dialog.model.index(row, 2).data() == f"{unit}（简称）"
     assert units_dialog.changed
     assert units_dialog.selected_unit() == unit
 
@@ -386,7 +386,7 @@ def test_merge_units_asks_for_confirmation(
     messages: Messages,
     confirmed: bool,
 ) -> None:
-    before = {u["name"]: u for u in plans.list_units(gui_db)}
+    before = {u["name"]: u for u in units.list_units(gui_db)}
     source, target = sorted(before, key=lambda n: before[n]["task_count"])[:2]
     offered: list[list[str]] = []
 
@@ -401,7 +401,7 @@ def test_merge_units_asks_for_confirmation(
     assert source not in offered[0] and target in offered[0]
     assert len(messages.confirms) == 1
     assert source in messages.confirms[0][1] and target in messages.confirms[0][1]
-    after = {u["name"]: u for u in plans.list_units(gui_db)}
+    after = {u["name"]: u for u in units.list_units(gui_db)}
     if confirmed:
         assert source not in after
         assert source in after[target]["aliases"]
@@ -416,7 +416,7 @@ def test_units_dialog_is_read_only_for_a_reporter(
     qtbot: QtBot, gui_db: Database, coordinator: Actor, seed_plan_id: int
 ) -> None:
     del seed_plan_id
-    unit = plans.list_units(gui_db)[0]["name"]
+    unit = units.list_units(gui_db)[0]["name"]
     users.add_user(gui_db, coordinator, "填报员乙", ROLE_REPORTER, "reporter-password", unit=unit)
     reporter = users.authenticate(gui_db, "填报员乙", "reporter-password")
     dialog = UnitsDialog(gui_db, reporter)

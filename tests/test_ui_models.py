@@ -106,19 +106,33 @@ def test_record_models_pass_modeltester(qtmodeltester: Any, fake_plan: ParsedPla
             {
                 "id": 1,
                 "name": "市发展改革委",
+                "label": "银川市·市发展改革委",
+                "region": "银川市",
+                "region_level": "市级",
                 "aliases": ["市发改委", "市发展和改革委员会"],
                 "task_count": 3,
             },
-            {"id": 2, "name": "市生态环境局", "aliases": [], "task_count": 2},
+            {
+                "id": 2,
+                "name": "市生态环境局",
+                "label": "市生态环境局",
+                "region": "银川市",
+                "region_level": "市级",
+                "aliases": [],
+                "task_count": 2,
+            },
         ]
     )
     for model in (targets, warnings, units):
         qtmodeltester.check(model)
     assert targets.index(0, 2).data() == "达到5000万千瓦"
     assert warnings.index(0, 0).data() == "第22行"
-    assert units.index(0, 1).data() == "市发改委、市发展和改革委员会"
-    assert units.index(0, 2).data(SORT_ROLE) == 3
+    assert units.index(0, 0).data() == "银川市·市发展改革委"
+    assert units.index(0, 1).data() == "银川市（市级）"
+    assert units.index(0, 2).data() == "市发改委、市发展和改革委员会"
+    assert units.index(0, 3).data(SORT_ROLE) == 3
     assert units.row_of_unit("市生态环境局") == 1
+    assert units.row_of_unit("银川市·市发展改革委") == 0
 
 
 # ---------------------------------------------------------------- cells

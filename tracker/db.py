@@ -131,11 +131,43 @@ def migrate(engine: Engine) -> Path | None:
         and db_file != ":memory:"
     ):
         backup = backup_sqlite(Path(db_file), current)
-    cfg = _alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    run_migrations(engine, "head")
     return backup
+
+
+def run_migrations(engine: Engine, target: str, *, downgrade: bool = False) -> None:
+    """Upgrade (or downgrade) the schema to ``target`` in one transaction.
+
+    On SQLite the foreign keys are not enforced while the migrations run: a migration that
+    rebuilds a table (SQLite's only way to change a constraint) would otherwise cascade the
+    drop of the old table to every row that refers to it. They are checked as a whole
+    before the commit instead (``PRAGMA foreign_key_check``); a violation rolls back.
+    """
+    cfg = _alembic_config(engine)
+    sqlite = engine.url.get_backend_name() == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # Outside a transaction (the pragma is ignored inside one).
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                if downgrade:
+                    command.downgrade(cfg, target)
+                else:
+                    command.upgrade(cfg, target)
+                if sqlite:
+                    _check_foreign_keys(conn)
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+def _check_foreign_keys(conn: Any) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        shown = "、".join(f"{row[0]}（第 {row[1]} 行）" for row in broken[:5])
+        raise DatabaseError(f"数据库升级后外键不一致：{shown}；已撤销本次升级。")
 
 
 class Database:

@@ -69,6 +69,12 @@ class ConflictError(TrackerError):
     exit_code = 7
 
 
+class PlanArchived(TrackerError):
+    """The plan (or the task) is archived: it can be read, not changed."""
+
+    exit_code = 9
+
+
 class DatabaseError(TrackerError):
     """The database cannot be opened or upgraded (too new, unreachable, unwritable)."""
 

@@ -6,7 +6,8 @@ must match the newest migration (a test compares them).
 Vocabulary (DESIGN.md): a ``Plan`` (实施方案) holds ``Area`` s (重点领域/行动) which hold
 ``Task`` s (主要工作/任务, the unit of assignment and reporting). A task names its units
 (``TaskUnit``: role ``lead`` 牵头 or ``cooperating`` 配合, in document order) and its
-quantitative ``Target`` s (目标).
+quantitative ``Target`` s (目标). A plan is issued by a ``Region`` (地区), and every unit
+belongs to one region: 银川市's 市发展改革委 is not 广元市's (revision 0003).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -52,13 +54,34 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: DateTime(timezone=True)}
 
 
+class Region(Base):
+    """Who issues plans (地区): a province, city, county or park, under its parent.
+
+    ``level`` is ``province`` / ``city`` / ``county`` / ``park``; ``parent_id`` points one
+    level up (a city's province, a county's city or province), None at the top. The top of
+    a region's chain is its province: units whose name carries its own owner
+    (自治区发展改革委, 国网宁夏电力公司) belong there, once for the whole province.
+    """
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    level: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[Region | None] = relationship(remote_side=[id])
+
+
 class Plan(Base):
-    """One imported document (实施方案)."""
+    """One imported document (实施方案), updated in place by later revisions of it."""
 
     __tablename__ = "plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="region")
     source_name: Mapped[str] = mapped_column(String(500))
     source_format: Mapped[str] = mapped_column(String(10))
@@ -70,7 +93,17 @@ class Plan(Base):
     cadence: Mapped[str] = mapped_column(String(20), default="half_yearly")
     start_year: Mapped[int] = mapped_column(Integer, default=lambda: dt.date.today().year)
     horizon_year: Mapped[int] = mapped_column(Integer, default=2030)
+    # Lifecycle (revision 0003): an archived plan is hidden from lists and read-only.
+    archived_at: Mapped[dt.datetime | None] = mapped_column()
+    archived_by: Mapped[str | None] = mapped_column(String(100))
 
+    region: Mapped[Region] = relationship()
+    sources: Mapped[list[PlanSource]] = relationship(
+        back_populates="plan",
+        order_by="PlanSource.revision",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     areas: Mapped[list[Area]] = relationship(
         back_populates="plan", order_by="Area.position", cascade="all, delete-orphan"
     )
@@ -86,6 +119,28 @@ class Plan(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+
+
+class PlanSource(Base):
+    """One source document of a plan: revision 1 is the first import, each revised version
+    imported since adds the next (修订版). The plan itself shows the newest."""
+
+    __tablename__ = "plan_sources"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "revision", name="uq_plan_sources_plan_revision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    source_name: Mapped[str] = mapped_column(String(500))
+    source_format: Mapped[str] = mapped_column(String(10))
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    imported_by: Mapped[str | None] = mapped_column(String(100))
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="sources")
 
 
 class Area(Base):
@@ -107,7 +162,18 @@ class Task(Base):
     """The unit of assignment and of reporting (主要工作 / 任务)."""
 
     __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("plan_id", "code", name="uq_tasks_plan_code"),)
+    # A task's code is unique among the plan's current tasks; a task removed by a revision
+    # is archived (never deleted) and may share its code with the task that replaced it.
+    __table_args__ = (
+        Index(
+            "uq_tasks_plan_code_current",
+            "plan_id",
+            "code",
+            unique=True,
+            sqlite_where=text("archived_at IS NULL"),
+            postgresql_where=text("archived_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -120,6 +186,10 @@ class Task(Base):
     source_place: Mapped[str] = mapped_column(String(100), default="")
     position: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set when a revision of the plan dropped the task (revision 0003): kept with its
+    # reports, read-only, out of the lists.
+    archived_at: Mapped[dt.datetime | None] = mapped_column()
+    archived_in_revision: Mapped[int | None] = mapped_column(Integer)
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     area: Mapped[Area] = relationship(back_populates="tasks")
@@ -134,26 +204,32 @@ class Task(Base):
 
 
 class Unit(Base):
-    """One real unit (单位), under its canonical name."""
+    """One real unit (单位), under its canonical name, in its region (地区)."""
 
     __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("region_id", "name", name="uq_units_region_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    region: Mapped[Region] = relationship()
     aliases: Mapped[list[UnitAlias]] = relationship(
         back_populates="unit", cascade="all, delete-orphan"
     )
 
 
 class UnitAlias(Base):
-    """Another name of a unit (别名), added by a user or by a merge."""
+    """Another name of a unit (别名), added by a user or by a merge. An alias is read in
+    its region and the regions below it: 银川市's 市发改局 says nothing about 广元市."""
 
     __tablename__ = "unit_aliases"
+    __table_args__ = (UniqueConstraint("region_id", "alias", name="uq_unit_aliases_region_alias"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alias: Mapped[str] = mapped_column(String(200), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    alias: Mapped[str] = mapped_column(String(200))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
 
     unit: Mapped[Unit] = relationship(back_populates="aliases")
@@ -192,7 +268,7 @@ class Target(Base):
     measure_unit: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
-    # Revision 0009: which way the indicator is to move ("increase" | "decrease" | "" when
+    # Revision 0005: which way the indicator is to move ("increase" | "decrease" | "" when
     # the text does not say) and the year a change is measured from (较2020年 → 2020).
     direction: Mapped[str] = mapped_column(String(10), default="", server_default="")
     baseline_year: Mapped[int | None] = mapped_column(Integer)

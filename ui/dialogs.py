@@ -7,7 +7,7 @@ tests patch them, because a modal dialog would block a headless test.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 _YES = "确定"
 _NO = "取消"
@@ -49,3 +49,16 @@ def choose_open_file(
     """A file chooser for reading; the chosen path, or "" when the user cancelled."""
     path, _selected = QFileDialog.getOpenFileName(parent, title, directory, name_filter)
     return path
+
+
+def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
+    """One line of text typed by the user (a reason, a name); None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setOkButtonText(_OK)
+    dialog.setCancelButtonText(_NO)
+    if dialog.exec() != QInputDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue().strip() or None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +27,17 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from tracker.db import Database
+from tracker.importing.regions import province_names
 from tracker.importing.result import ParsedPlan, ParsedTask, task_json
 from tracker.importing.sources import SUPPORTED_SUFFIXES
-from tracker.services import plans
+from tracker.services import plans, regions
 from tracker.services.actor import Actor
+from tracker.services.plans import Expectation, ImportPreview
+from tracker.services.revisions import PlanDiff
 from ui import dialogs, errors
 from ui.models import AreaKey, task_row_at_place
 from ui.task_edit_dialog import TaskEditDialog
-from ui.views.import_dialog_view import ImportPreviewView
+from ui.views.import_dialog_view import ImportPreviewView, change_html
 from ui.worker import (
     SHOW_PROGRESS_AFTER_MS,
     BackgroundTask,
@@ -62,6 +65,18 @@ _DISCARD_TEXT = (
     "放弃对 {count} 项任务的修改？\n\n取消导入后，在预览中所做的修改和“不导入”的选择都不会保留。"
 )
 _DISCARD = "放弃修改"
+_REREADING = "正在按所选地区重新读取"
+_REREAD_TITLE = "按新地区重新读取"
+_REREAD_TEXT = (
+    "按“{region}”重新读取文件？\n\n单位名称将按该地区的别名重新识别，并与该地区的同名方案对照；"
+    "在预览中所做的 {count} 处修改将不再保留。"
+)
+_REREAD = "重新读取"
+_REVISED_TITLE = "已更新实施方案"
+_REVISED_TEXT = (
+    "已将“{title}”（编号 {plan_id}）更新为第 {revision} 版：{summary}。\n\n"
+    "原有任务的填报和历史均已保留，撤销的任务已归档。"
+)
 
 SETTINGS_LAST_DIR = "import/last_dir"
 
@@ -130,25 +145,36 @@ class _SetExcluded(QUndoCommand):
         self._apply(self._row, not self._excluded)
 
 
+def _as_preview(preview: ImportPreview | ParsedPlan, db: Database) -> ImportPreview:
+    if isinstance(preview, ImportPreview):
+        return preview
+    return ImportPreview(
+        Path(preview.source_name), preview, plans.region_status(db, preview.region), None
+    )
+
+
 class ImportPreviewDialog(ImportPreviewView):
-    """Shows a :class:`ParsedPlan` and lets the coordinator correct it; accepted means
+    """Shows an :class:`ImportPreview` and lets the coordinator correct it; accepted means
     确认导入.
 
     Edits change the tasks of ``parsed`` at once (each one an undoable command); excluded
     tasks are only marked, and taken out of ``parsed`` when the user confirms — until then
-    they can be taken in again. Nothing is stored here: the caller commits ``parsed``.
+    they can be taken in again. The region can be confirmed or changed (the file is then
+    read again for that region); a revision of a stored plan shows what it changes, kept
+    up to date with the corrections. Nothing is stored here: the caller commits
+    ``preview.parsed`` against ``preview.base``.
     """
 
-    def __init__(self, parsed: ParsedPlan, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, preview: ImportPreview | ParsedPlan, db: Database, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.parsed = parsed
+        self.preview = _as_preview(preview, db)
+        self.parsed = self.preview.parsed
         self._db = db
-        self._imported = copy.deepcopy(parsed.tasks)  # as the importer read them
-        self._imported_areas = parsed.areas
         self.undo_stack = QUndoStack(self)
-        self.task_model.set_tasks(task_json(t) for t in parsed.tasks)
-        self.warning_model.set_records(asdict(w) for w in parsed.warnings)
-        self._show_summary()
+        self.reread_task: BackgroundTask | None = None
+        self._load()
 
         self.task_view.selectionModel().currentRowChanged.connect(self._on_task_changed)
         self.task_view.doubleClicked.connect(self._on_edit)
@@ -163,7 +189,26 @@ class ImportPreviewDialog(ImportPreviewView):
         self.undo_stack.indexChanged.connect(self._on_undo_index)
         self.commit_button.clicked.connect(self.accept)
         self.cancel_button.clicked.connect(self.reject)
-        if parsed.tasks:
+        self.region_combo.editTextChanged.connect(self._on_region_edited)
+        self.province_combo.editTextChanged.connect(self._on_region_edited)
+        self.reread_button.clicked.connect(self._on_reread)
+        self.diff_view.selectionModel().currentRowChanged.connect(self._on_change_selected)
+        self.show_unchanged_box.toggled.connect(self._on_show_unchanged)
+        self._select_first()
+
+    def _load(self) -> None:
+        """Show ``self.preview`` from scratch (at start, and after reading it again)."""
+        parsed = self.parsed
+        self._imported = copy.deepcopy(parsed.tasks)  # as the importer read them
+        self._imported_areas = parsed.areas
+        self.undo_stack.clear()
+        self.task_model.set_tasks(task_json(t) for t in parsed.tasks)
+        self.warning_model.set_records(asdict(w) for w in parsed.warnings)
+        self._show_region()
+        self._show_summary()
+
+    def _select_first(self) -> None:
+        if self.parsed.tasks:
             self.task_view.selectRow(0)
         self._on_task_changed(self.task_view.selectionModel().currentIndex())
 
@@ -233,7 +278,7 @@ class ImportPreviewDialog(ImportPreviewView):
     def _canonical_units(
         self, lead_text: str, cooperating_text: str
     ) -> tuple[list[str], list[str]]:
-        return plans.canonical_task_units(self._db, lead_text, cooperating_text)
+        return plans.canonical_task_units(self._db, lead_text, cooperating_text, self.parsed.region)
 
     def _show_summary(self) -> None:
         included = self.task_model.included_rows()
@@ -247,6 +292,97 @@ class ImportPreviewDialog(ImportPreviewView):
             excluded=len(self.task_model.excluded_rows()),
             edited=len(self.task_model.edited_rows()),
         )
+        self._show_revision()
+        if self.parsed.region is None:
+            self.commit_button.setEnabled(False)
+
+    # ------------------------------------------------------------ region and revision
+
+    def _show_region(self) -> None:
+        region = self.parsed.region
+        status = self.preview.region
+        stored = [r["name"] for r in regions.list_regions(self._db)]
+        name = region.name if region is not None else ""
+        self.set_region(
+            name,
+            region.province if region is not None else None,
+            choices=list(dict.fromkeys([name, *stored] if name else stored)),
+            provinces=province_names(),
+            known=status.exists,
+            plan_count=status.plan_count,
+            note=region.note if region is not None else None,
+        )
+
+    def current_diff(self) -> PlanDiff | None:
+        """What committing the tasks as corrected now would change (None: a new plan)."""
+        base = self.preview.base
+        if base is None:
+            return None
+        kept = ParsedPlan(**{f.name: getattr(self.parsed, f.name) for f in fields(ParsedPlan)})
+        kept.tasks = self.tasks_to_import()
+        return base.diff(kept)
+
+    def _show_revision(self) -> None:
+        base = self.preview.base
+        diff = self.current_diff()
+        self.diff_model.set_diff(diff)
+        if base is None or diff is None:
+            self.set_revision(title=None, plan_id=None, revision=None, summary=None)
+            return
+        self.set_revision(
+            title=base.title,
+            plan_id=base.plan_id,
+            revision=base.revision,
+            summary=diff.summary(),
+            archived=base.archived,
+        )
+        self._on_change_selected(self.diff_view.selectionModel().currentIndex())
+
+    def _on_region_edited(self, *_args: object) -> None:
+        name, province = self.chosen_region()
+        region = self.parsed.region
+        same = region is not None and name == region.name and province == region.province
+        self.reread_button.setEnabled(bool(name) and not same)
+
+    def _on_reread(self) -> None:
+        name, province = self.chosen_region()
+        if not name:
+            return
+        changed = len(self.changed_rows())
+        if changed and not dialogs.confirm(
+            self, _REREAD_TITLE, _REREAD_TEXT.format(region=name, count=changed), yes=_REREAD
+        ):
+            return
+        path = self.preview.path
+
+        def reread(progress: ProgressCallback) -> ImportPreview:
+            return plans.prepare_import(self._db, path, progress, region=name, province=province)
+
+        self.reread_button.setEnabled(False)
+        self.reread_task = run_in_background(
+            self, reread, self._on_reread_done, label=_REREADING, on_error=self._on_reread_error
+        )
+
+    def _on_reread_done(self, preview: ImportPreview) -> None:
+        # The caller holds ``parsed``: fill the same object with what was read now.
+        for field in fields(ParsedPlan):
+            setattr(self.parsed, field.name, getattr(preview.parsed, field.name))
+        self.preview.region, self.preview.base = preview.region, preview.base
+        self._load()
+        self._select_first()
+
+    def _on_reread_error(self, exc: BaseException) -> None:
+        errors.show_error(exc, self)
+        self._on_region_edited()
+
+    def _on_change_selected(self, current: QModelIndex | QPersistentModelIndex) -> None:
+        if not current.isValid():
+            self.diff_text.clear()
+            return
+        self.diff_text.setHtml(change_html(self.diff_model.change(current.row())))
+
+    def _on_show_unchanged(self, checked: bool) -> None:
+        self.diff_model.set_show_unchanged(checked)
 
     # ------------------------------------------------------------ handlers
 
@@ -321,10 +457,11 @@ class ImportPreviewDialog(ImportPreviewView):
         return current.row() if current.isValid() else None
 
     @classmethod
-    def ask(cls, parent: QWidget | None, parsed: ParsedPlan, db: Database) -> bool:
-        """Show the preview modally; True when the user chose 确认导入, and then ``parsed``
-        holds the tasks to store, as corrected (tests patch this)."""
-        dialog = cls(parsed, db, parent)
+    def ask(cls, parent: QWidget | None, preview: ImportPreview, db: Database) -> bool:
+        """Show the preview modally; True when the user chose 确认导入, and then
+        ``preview`` holds the plan to store (as corrected, in the region chosen) and the
+        stored plan it revises (tests patch this)."""
+        dialog = cls(preview, db, parent)
         try:
             return dialog.exec() == cls.DialogCode.Accepted
         finally:
@@ -356,8 +493,13 @@ class ImportFlow(QObject):
         self._settings = settings
         self._show_after_ms = SHOW_PROGRESS_AFTER_MS if show_after_ms is None else show_after_ms
         self.task: BackgroundTask | None = None  # the step running now (tests wait on it)
-        self.parsed: ParsedPlan | None = None
+        self.preview: ImportPreview | None = None
         self.result: plans.CommitResult | None = None
+
+    @property
+    def parsed(self) -> ParsedPlan | None:
+        """The plan previewed (as corrected, once the preview was confirmed)."""
+        return self.preview.parsed if self.preview is not None else None
 
     # ------------------------------------------------------------ steps
 
@@ -374,8 +516,8 @@ class ImportFlow(QObject):
         path = Path(path)
         self._remember_directory(path)
 
-        def preview(progress: ProgressCallback) -> ParsedPlan:
-            return plans.preview_import(self._db, path, progress=progress)
+        def preview(progress: ProgressCallback) -> ImportPreview:
+            return plans.prepare_import(self._db, path, progress=progress)
 
         self.task = run_in_background(
             self._widget,
@@ -406,14 +548,15 @@ class ImportFlow(QObject):
             show_after_ms=self._show_after_ms,
         )
 
-    def _on_previewed(self, parsed: ParsedPlan) -> None:
-        self.parsed = parsed
-        if not ImportPreviewDialog.ask(self._widget, parsed, self._db):
+    def _on_previewed(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        if not ImportPreviewDialog.ask(self._widget, preview, self._db):
             self.finished.emit()
             return
+        expect = Expectation.of(preview.base)  # what the preview showed, checked on commit
 
         def commit(_progress: ProgressCallback) -> plans.CommitResult:
-            return plans.commit_import(self._db, parsed, self._actor)
+            return plans.commit_import(self._db, preview.parsed, self._actor, expect=expect)
 
         self.task = run_in_background(
             self._widget,
@@ -427,7 +570,9 @@ class ImportFlow(QObject):
 
     def _on_committed(self, result: plans.CommitResult) -> None:
         self.result = result
-        if not result.created:
+        if result.revised:
+            self._tell_revised(result)
+        elif not result.created:
             self._tell_already_imported(result.plan_id)
         self.imported.emit(result.plan_id, result.created)
         self.finished.emit()
@@ -440,6 +585,20 @@ class ImportFlow(QObject):
             self._widget,
             _ALREADY_TITLE,
             _ALREADY_TEXT.format(source=source, title=plan.get("title", ""), plan_id=plan_id),
+        )
+
+    def _tell_revised(self, result: plans.CommitResult) -> None:
+        assert result.diff is not None
+        title = self.parsed.title if self.parsed is not None else ""
+        dialogs.information(
+            self._widget,
+            _REVISED_TITLE,
+            _REVISED_TEXT.format(
+                title=title,
+                plan_id=result.plan_id,
+                revision=result.revision,
+                summary=result.diff.summary(),
+            ),
         )
 
     def _on_error(self, exc: BaseException) -> None:

@@ -22,9 +22,10 @@ from PySide6.QtGui import QCloseEvent
 
 from tracker import __version__
 from tracker.db import Database
-from tracker.services import plans
+from tracker.errors import TrackerError
+from tracker.services import plan_lifecycle, plans
 from tracker.services.actor import Actor
-from ui import dialogs
+from ui import dialogs, errors
 from ui.import_dialog import ImportFlow
 from ui.models import task_row_at_place
 from ui.units_dialog import UnitsDialog
@@ -33,7 +34,26 @@ from ui.views.main_window_view import MainWindowView
 from ui.views.task_detail_view import TaskDetailDialog
 from ui.warnings_dialog import WarningsDialog
 
-_PLAN_LABEL = "{title}（{count} 项任务）"
+_PLAN_LABEL = "{archived}{title}（{region}，第 {revision} 版，{count} 项任务）"
+_ARCHIVED_MARK = "【已归档】"
+_ARCHIVE_TITLE = "归档实施方案"
+_ARCHIVE_TEXT = (
+    "归档“{title}”？\n\n归档后该方案不再出现在列表中，其任务、填报和报告期只能查看、不能修改；"
+    "可随时在“视图 → 显示已归档的方案”中找到并恢复。"
+)
+_ARCHIVE = "归档"
+_DELETE_TITLE = "删除实施方案"
+_DELETE_TEXT = "删除“{title}”及其全部任务和报告期？\n\n此操作不能撤销。"
+_DELETE_WITH_REPORTS = (
+    "“{title}”已有 {reports} 份进展填报，删除会一并删除这些填报，且不能撤销。\n\n"
+    "如该方案只是不再使用，请改为归档。确需删除，请在下一步说明理由。"
+)
+_DELETE = "删除"
+_REASON_TITLE = "删除理由"
+_REASON_LABEL = "删除已有填报的方案必须说明理由（记入审计日志）："
+_HISTORY_TITLE = "修订历史"
+_HISTORY_LINE = "第 {revision} 版　{source}　{imported_at}　{imported_by}{summary}"
+_DONE = "{verb}：{title}"
 _COUNTS = "共 {total} 项任务，当前显示 {shown} 项"
 _COUNTS_NO_PLAN = "尚未导入实施方案：请选择“文件 → 导入实施方案…”"
 _WARNINGS_NOTE = "，导入警告 {count} 条"
@@ -70,6 +90,17 @@ def describe_database(db: Database) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def _plan_label(plan: Mapping[str, Any]) -> str:
+    """How a plan is named in the selector: title, region, revision, tasks."""
+    return _PLAN_LABEL.format(
+        archived=_ARCHIVED_MARK if plan.get("archived") else "",
+        title=plan["title"],
+        region=plan.get("region") or "",
+        revision=plan.get("revision") or 1,
+        count=plan["task_count"],
+    )
+
+
 class MainWindow(MainWindowView):
     """The application's main window; ``plan_loaded`` is emitted after a plan's tasks are
     shown (with the plan id, or None when there is no plan)."""
@@ -99,8 +130,14 @@ class MainWindow(MainWindowView):
         self.user_label.setText(_USER.format(name=actor.name, role=role))
         self.setWindowTitle(f"{APP_TITLE} — {actor.name}")
         if not actor.is_coordinator:
-            self.import_action.setEnabled(False)
-            self.import_action.setToolTip(_COORDINATOR_ONLY)
+            for action in (
+                self.import_action,
+                self.archive_action,
+                self.unarchive_action,
+                self.delete_action,
+            ):
+                action.setEnabled(False)
+                action.setToolTip(_COORDINATOR_ONLY)
         self._connect()
         self._restore_settings()
 
@@ -113,6 +150,11 @@ class MainWindow(MainWindowView):
         self.refresh_action.triggered.connect(self._on_refresh)
         self.clear_filters_action.triggered.connect(self.clear_filters)
         self.about_action.triggered.connect(self._on_about)
+        self.archive_action.triggered.connect(self._on_archive)
+        self.unarchive_action.triggered.connect(self._on_unarchive)
+        self.delete_action.triggered.connect(self._on_delete)
+        self.history_action.triggered.connect(self._on_history)
+        self.show_archived_action.toggled.connect(self._on_show_archived)
         self.plan_combo.currentIndexChanged.connect(self._on_plan_changed)
         self.search_edit.textChanged.connect(self._on_search)
         self.unit_combo.currentIndexChanged.connect(self._on_unit_filter)
@@ -130,7 +172,9 @@ class MainWindow(MainWindowView):
 
     def reload_plans(self, select: int | None = None) -> None:
         """Read the list of plans and show ``select`` (default: the current or last plan)."""
-        found = plans.list_plans(self._db, self._actor)
+        found = plans.list_plans(
+            self._db, self._actor, include_archived=self.show_archived_action.isChecked()
+        )
         self._plans = {p["id"]: p for p in found}
         wanted = select if select is not None else self.current_plan_id()
         if wanted is None or wanted not in self._plans:
@@ -138,10 +182,7 @@ class MainWindow(MainWindowView):
             wanted = int(last) if isinstance(last, (int, str)) and str(last).isdigit() else None
         if (wanted is None or wanted not in self._plans) and found:
             wanted = found[-1]["id"]
-        self.set_plans(
-            [(p["id"], _PLAN_LABEL.format(title=p["title"], count=p["task_count"])) for p in found],
-            wanted,
-        )
+        self.set_plans([(p["id"], _plan_label(p)) for p in found], wanted)
         self.load_plan(self.current_plan_id())
 
     def load_plan(self, plan_id: int | None) -> None:
@@ -161,6 +202,7 @@ class MainWindow(MainWindowView):
         self.area_view.setCurrentIndex(self.area_model.index(self.area_model.row_of(area), 0))
         self._refresh_area_counts()
         self.warnings_action.setEnabled(plan_id is not None)
+        self._update_plan_actions()
         if plan_id is not None:
             self._settings.setValue(SETTINGS_LAST_PLAN, plan_id)
         self._update_counts()
@@ -350,6 +392,90 @@ class MainWindow(MainWindowView):
     def _on_units(self) -> None:
         if UnitsDialog.show_dialog(self, self._db, self._actor):
             self._on_refresh()
+
+    # ------------------------------------------------------------ plan lifecycle
+
+    def _update_plan_actions(self) -> None:
+        plan = self.current_plan()
+        archived = bool(plan and plan.get("archived"))
+        coordinator = self._actor.is_coordinator
+        self.archive_action.setEnabled(coordinator and plan is not None and not archived)
+        self.unarchive_action.setEnabled(coordinator and archived)
+        self.delete_action.setEnabled(coordinator and plan is not None)
+        self.history_action.setEnabled(plan is not None)
+
+    def _lifecycle(self, step: Any) -> bool:
+        """Run one lifecycle service call; a refused one is shown, False returned."""
+        try:
+            step()
+        except TrackerError as exc:
+            errors.show_error(exc, self)
+            return False
+        return True
+
+    def _on_archive(self) -> None:
+        plan = self.current_plan()
+        if plan is None or not dialogs.confirm(
+            self, _ARCHIVE_TITLE, _ARCHIVE_TEXT.format(title=plan["title"]), yes=_ARCHIVE
+        ):
+            return
+        if self._lifecycle(lambda: plan_lifecycle.archive_plan(self._db, self._actor, plan["id"])):
+            self.reload_plans()
+            self.statusBar().showMessage(_DONE.format(verb="已归档", title=plan["title"]), 8000)
+
+    def _on_unarchive(self) -> None:
+        plan = self.current_plan()
+        if plan is None:
+            return
+        if self._lifecycle(
+            lambda: plan_lifecycle.unarchive_plan(self._db, self._actor, plan["id"])
+        ):
+            self.reload_plans(select=plan["id"])
+            self.statusBar().showMessage(_DONE.format(verb="已恢复", title=plan["title"]), 8000)
+
+    def _on_delete(self) -> None:
+        plan = self.current_plan()
+        if plan is None:
+            return
+        count = plan_lifecycle.report_count(self._db, plan["id"])
+        text = (
+            _DELETE_WITH_REPORTS.format(title=plan["title"], reports=count)
+            if count
+            else _DELETE_TEXT.format(title=plan["title"])
+        )
+        if not dialogs.confirm(self, _DELETE_TITLE, text, yes=_DELETE):
+            return
+        reason: str | None = None
+        if count:
+            reason = dialogs.ask_text(self, _REASON_TITLE, _REASON_LABEL)
+            if reason is None:
+                return
+        if self._lifecycle(
+            lambda: plan_lifecycle.delete_plan(
+                self._db, self._actor, plan["id"], force=bool(count), reason=reason
+            )
+        ):
+            self.reload_plans()
+            self.statusBar().showMessage(_DONE.format(verb="已删除", title=plan["title"]), 8000)
+
+    def _on_history(self) -> None:
+        plan = self.current_plan()
+        if plan is None:
+            return
+        lines = [
+            _HISTORY_LINE.format(
+                revision=s["revision"],
+                source=s["source"],
+                imported_at=s["imported_at"],
+                imported_by=s["imported_by"] or "",
+                summary=f"\n　　{s['summary']}" if s["summary"] else "",
+            )
+            for s in plans.plan_sources(self._db, plan["id"])
+        ]
+        dialogs.information(self, _HISTORY_TITLE, f"{plan['title']}\n\n" + "\n".join(lines))
+
+    def _on_show_archived(self, _checked: bool) -> None:
+        self.reload_plans(self.current_plan_id())
 
     def _on_about(self) -> None:
         dialogs.information(

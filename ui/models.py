@@ -24,7 +24,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
+
+from tracker.services.revisions import FIELD_LABELS, PlanDiff, TaskChange
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -707,29 +709,138 @@ class WarningTableModel(_RecordTableModel):
 
 
 class UnitTableModel(_RecordTableModel):
-    """Units (from :func:`tracker.services.plans.list_units`) with aliases and task counts."""
+    """Units (from :func:`tracker.services.units.list_units`): label (the name, with its
+    region where another unit has the same name), region, aliases and task count."""
 
-    HEADERS = ("单位名称", "别名", "任务数")
+    HEADERS = ("单位名称", "地区", "别名", "任务数")
+    COUNT_COLUMN = 3
 
     def _cells_of(self, record: Mapping[str, Any]) -> tuple[str, ...]:
         aliases = _UNIT_SEPARATOR.join(str(a) for a in record.get("aliases") or [])
-        return str(record.get("name") or ""), aliases, str(record.get("task_count") or 0)
+        region = str(record.get("region") or "")
+        level = str(record.get("region_level") or "")
+        return (
+            str(record.get("label") or record.get("name") or ""),
+            f"{region}（{level}）" if level else region,
+            aliases,
+            str(record.get("task_count") or 0),
+        )
 
     def _sort_key(self, row: int, column: int) -> Any:
-        if column == 2:
+        if column == self.COUNT_COLUMN:
             return int(self._records[row].get("task_count") or 0)
         return self._cells[row][column]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid() and index.column() == 2:
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and index.isValid()
+            and index.column() == self.COUNT_COLUMN
+        ):
             return _RIGHT
         return super().data(index, role)
 
-    def row_of_unit(self, name: str) -> int | None:
-        """The row of the unit called ``name``."""
+    def row_of_unit(self, label: str) -> int | None:
+        """The row of the unit shown as ``label`` (its name, or 地区·名称)."""
         for i, record in enumerate(self._records):
-            if record.get("name") == name:
+            if record.get("label", record.get("name")) == label:
                 return i
+        return None
+
+
+# ---------------------------------------------------------------- revision diff
+
+
+class DiffColumn(IntEnum):
+    KIND = 0
+    CODE = 1
+    MEASURE = 2
+    WHAT = 3
+
+
+_KIND_LABELS = {"added": "新增", "removed": "撤销", "changed": "变动", "unchanged": "未变"}
+_KIND_COLORS = {"added": "#1b7a2f", "removed": "#b3261e", "changed": "#8a5a00"}
+
+
+def change_note(change: TaskChange) -> str:
+    """What a line of the diff says in its 说明 column."""
+    if change.kind == "added":
+        lead = _UNIT_SEPARATOR.join(change.new.lead_units) if change.new else ""
+        return f"新任务，牵头：{lead or _NONE}"
+    if change.kind == "removed":
+        count = change.old.report_count if change.old else 0
+        return f"将归档（保留已有填报 {count} 份）"
+    if change.kind == "unchanged":
+        return ""
+    labels = "、".join(FIELD_LABELS[f] for f in change.fields)
+    note = f"{labels}有变动（相似度 {change.similarity:.0f}%）"
+    dropped = _UNIT_SEPARATOR.join(change.reported_units_dropped)
+    return f"{note}；{dropped}已有填报，移出后填报保留" if dropped else note
+
+
+class RevisionDiffModel(_ReadOnlyTableModel):
+    """The lines of a :class:`~tracker.services.revisions.PlanDiff`, unchanged tasks
+    hidden unless asked for."""
+
+    HEADERS = ("变动", "序号", "行动措施", "说明")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._all: list[TaskChange] = []
+        self._rows: list[TaskChange] = []
+        self._show_unchanged = False
+
+    def set_diff(self, diff: PlanDiff | None) -> None:
+        """Show ``diff`` (None: nothing)."""
+        self.beginResetModel()
+        self._all = list(diff.changes) if diff is not None else []
+        self._filter()
+        self.endResetModel()
+
+    def set_show_unchanged(self, show: bool) -> None:
+        """Show the tasks that did not change too."""
+        self.beginResetModel()
+        self._show_unchanged = show
+        self._filter()
+        self.endResetModel()
+
+    def _filter(self) -> None:
+        self._rows = [c for c in self._all if self._show_unchanged or c.kind != "unchanged"]
+
+    def change(self, row: int) -> TaskChange:
+        """The change shown in ``row``."""
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        change = self._rows[index.row()]
+        task = change.new or change.old
+        assert task is not None
+        column = DiffColumn(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == DiffColumn.KIND:
+                return _KIND_LABELS[change.kind]
+            if column == DiffColumn.CODE:
+                if change.old and change.new and change.old.code != change.new.code:
+                    return f"{change.old.code} → {change.new.code}"
+                return task.code
+            if column == DiffColumn.MEASURE:
+                return _one_line(task.title)
+            return change_note(change)
+        if role == Qt.ItemDataRole.ForegroundRole and column == DiffColumn.KIND:
+            color = _KIND_COLORS.get(change.kind)
+            return QColor(color) if color else None
+        if role == Qt.ItemDataRole.FontRole and column == DiffColumn.KIND:
+            font = QFont()
+            font.setBold(change.kind != "unchanged")
+            return font
         return None
 
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWidget
 
 from tracker.db import Database
 from tracker.errors import TrackerError
-from tracker.services import plans
+from tracker.services import units as unit_service
 from tracker.services.actor import Actor
 from ui import dialogs, errors
 from ui.views.units_dialog_view import AliasDialog, MergeUnitDialog, UnitsDialogView
@@ -46,14 +46,15 @@ class UnitsDialog(UnitsDialogView):
     def reload(self, select: str | None = None) -> None:
         """Read the units again and select ``select`` (default: keep the selection)."""
         keep = select or self.selected_unit()
-        self.model.set_records(plans.list_units(self._db))
+        self.model.set_records(unit_service.list_units(self._db))
         self.set_count(self.model.rowCount(), self._actor.is_coordinator)
         if keep is not None:
             self.select_unit(keep)
         self._on_selection()
 
     def select_unit(self, name: str) -> bool:
-        """Select the unit called ``name`` if it is listed (and not filtered out)."""
+        """Select the unit shown as ``name`` (its label) if it is listed (and not filtered
+        out)."""
         row = self.model.row_of_unit(name)
         if row is None:
             return False
@@ -69,12 +70,13 @@ class UnitsDialog(UnitsDialogView):
         return True
 
     def selected_unit(self) -> str | None:
-        """The name of the selected unit."""
+        """The label of the selected unit (its name, or 地区·名称 where names are shared)."""
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
         source = self.proxy.mapToSource(rows[0])
-        return str(self.model.record(source.row())["name"])
+        record = self.model.record(source.row())
+        return str(record.get("label") or record["name"])
 
     # ------------------------------------------------------------ handlers
 
@@ -97,7 +99,7 @@ class UnitsDialog(UnitsDialogView):
         if alias is None:
             return
         try:
-            plans.add_alias(self._db, self._actor, alias, unit)
+            unit_service.add_alias(self._db, self._actor, alias, unit)
         except TrackerError as exc:
             errors.show_error(exc, self)
             return
@@ -109,16 +111,16 @@ class UnitsDialog(UnitsDialogView):
             dialogs.information(self, _SELECT_TITLE, _SELECT_FIRST)
             return
         records = self.model.records()
-        targets = [str(r["name"]) for r in records if r["name"] != source]
+        targets = [str(r["label"]) for r in records if r["label"] != source]
         target = MergeUnitDialog.ask(self, source, targets)
         if target is None:
             return
-        count = next((int(r["task_count"]) for r in records if r["name"] == source), 0)
+        count = next((int(r["task_count"]) for r in records if r["label"] == source), 0)
         question = _CONFIRM_TEXT.format(source=source, target=target, count=count)
         if not dialogs.confirm(self, _CONFIRM_TITLE, question, yes=_MERGE):
             return
         try:
-            plans.merge_units(self._db, self._actor, source, target)
+            unit_service.merge_units(self._db, self._actor, source, target)
         except TrackerError as exc:
             errors.show_error(exc, self)
             return

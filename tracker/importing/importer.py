@@ -13,10 +13,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeAlias
 
 from tracker.errors import ImportFailed
 from tracker.importing.document import SourceDocument, SourceLine
 from tracker.importing.outline import Node, parse_outline
+from tracker.importing.regions import RegionSpec, guess_region
 from tracker.importing.result import ImportWarning, ParsedPlan, ParsedTask
 from tracker.importing.sources import read_document
 from tracker.importing.table_plan import (
@@ -32,6 +34,9 @@ from tracker.importing.units import UnitResolver, split_unit_list
 from tracker.importing.vocabulary import alternation, vocabulary
 
 Progress = Callable[[int, int], None]
+# The stored aliases to read unit names with: fixed, or chosen by the plan's region (the
+# aliases of 银川市 are not those of 广元市), which is known only once the title is read.
+AliasSource: TypeAlias = Mapping[str, str] | Callable[[RegionSpec | None], Mapping[str, str]]
 
 _TITLE = re.compile(r"^(?!关于)(?!.*印发).{2,40}?(?:实施方案|建设方案|行动方案|工作方案|规划)$")
 _NOTICE_TITLE = re.compile(r"《([^》]{2,40}(?:方案|规划))》")
@@ -46,29 +51,34 @@ _LEAD_MARKED = re.compile(
 
 
 def parse_plan(
-    path: Path, *, aliases: Mapping[str, str] | None = None, progress: Progress | None = None
+    path: Path,
+    *,
+    aliases: AliasSource | None = None,
+    region: RegionSpec | None = None,
+    progress: Progress | None = None,
 ) -> ParsedPlan:
     """Read a plan file (.txt, .docx, .xlsx, .pdf, or a legacy .doc/.wps/.xls/.et converted
     by LibreOffice) and return its task breakdown as a preview.
 
+    ``region`` is the issuer when a person named it; otherwise it is read from the title.
     Raises :class:`ImportFailed` for a file that cannot be read or holds no breakdown.
     """
     report = progress or (lambda _done, _total: None)
     report(0, STEPS)
     document = read_document(path)
     report(1, STEPS)
-    return parse_document(document, aliases=aliases, progress=report)
+    return parse_document(document, aliases=aliases, region=region, progress=report)
 
 
 def parse_document(
     document: SourceDocument,
     *,
-    aliases: Mapping[str, str] | None = None,
+    aliases: AliasSource | None = None,
+    region: RegionSpec | None = None,
     progress: Progress | None = None,
 ) -> ParsedPlan:
     """Parse an already-read document (see :func:`parse_plan`)."""
     report = progress or (lambda _done, _total: None)
-    resolver = UnitResolver(aliases)
     lines = document.lines
     tables = list(document.tables)
     body_lines = lines
@@ -89,6 +99,9 @@ def parse_document(
     plan.warnings.extend(document.warnings)
     plan.kind = _guess_kind(plan.title)
     plan.start_year, plan.horizon_year = _guess_years(lines)
+    # The issuer; what was guessed about it is in its note, shown with it in the preview.
+    plan.region = region or guess_region(plan.title, "\n".join(line.text for line in lines))
+    resolver = _resolver(aliases, plan.region)
 
     breakdowns = find_breakdown_tables(tables)
     if breakdowns:
@@ -121,6 +134,11 @@ def parse_document(
     _unique_codes(plan)
     report(STEPS, STEPS)
     return plan
+
+
+def _resolver(aliases: AliasSource | None, region: RegionSpec | None) -> UnitResolver:
+    """The unit resolver with the stored aliases of the plan's region."""
+    return UnitResolver(aliases(region) if callable(aliases) else aliases)
 
 
 # ---------------------------------------------------------------- tasks

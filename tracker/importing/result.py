@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from tracker.importing.regions import RegionSpec, level_label
+
 
 @dataclass(frozen=True)
 class ImportWarning:
@@ -68,6 +70,7 @@ class ParsedPlan:
     method: str = ""  # "table" or "annotations": how the breakdown was found
     start_year: int = 0  # first year with reporting periods (the document's date)
     horizon_year: int = 2030  # the plan's horizon (2030, or 2035 where it goes that far)
+    region: RegionSpec | None = None  # who issued it (from the title, or as a person chose)
 
     @property
     def areas(self) -> list[tuple[str, str]]:
@@ -89,12 +92,26 @@ class ParsedPlan:
                 "method": self.method,
                 "start_year": self.start_year,
                 "horizon_year": self.horizon_year,
+                "region": region_json(self.region),
                 "areas": [{"code": c, "title": t} for c, t in self.areas],
                 "task_count": len(self.tasks),
             },
             "tasks": [task_json(t) for t in self.tasks],
             "warnings": [asdict(w) for w in self.warnings],
         }
+
+
+def region_json(region: RegionSpec | None) -> dict[str, Any] | None:
+    """A region in the ``--json`` shape: name, level (and its label), province, city."""
+    if region is None:
+        return None
+    return {
+        "name": region.name,
+        "level": region.level,
+        "level_label": level_label(region.level),
+        "province": region.province,
+        "city": region.city,
+    }
 
 
 def task_json(task: ParsedTask) -> dict[str, Any]:

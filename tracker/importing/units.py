@@ -34,7 +34,7 @@ from typing import Any
 from tracker.config import RESOURCES
 from tracker.importing.vocabulary import alternation, label_pattern, vocabulary
 
-__all__ = ["UnitResolver", "clean_unit_name", "split_unit_list"]
+__all__ = ["NameScope", "UnitResolver", "clean_unit_name", "split_unit_list", "unit_scope"]
 
 HAN = r"\u4e00-\u9fff"
 
@@ -55,6 +55,7 @@ class _Knowledge:
     not_prefixes: tuple[str, ...]
     level_owned: tuple[str, ...]
     places: tuple[str, ...]  # longest first
+    levels: frozenset[str]  # the bare level words: 自治区, 省, 市, 县, 区 …
     prefix_re: re.Pattern[str]  # a whole level prefix: 自治区, 市委, 银川市, 宁夏回族自治区党委 …
     leading_level_re: re.Pattern[str]  # a level prefix at the start of a name
     body_suffix_re: re.Pattern[str]  # the name ends like an organ: 局, 厅, 委, 中心 …
@@ -114,6 +115,7 @@ def _knowledge() -> _Knowledge:
         not_prefixes=tuple(stems["not_prefixes"]),
         level_owned=tuple(stems["level_owned"]),
         places=tuple(sorted(places, key=len, reverse=True)),
+        levels=frozenset(levels),
         prefix_re=prefix_re,
         leading_level_re=leading_level_re,
         body_suffix_re=re.compile(rf"(?:{_alternation(stems['body_suffixes'])})$"),
@@ -239,6 +241,46 @@ def _classify(text: str) -> _Parsed:
     if text.startswith(know.places) or text.endswith(know.own_suffixes):
         return _Parsed(_Kind.OWN, text, canonical=_apply_name_aliases(text))
     return _Parsed(_Kind.UNKNOWN, text)
+
+
+@dataclass(frozen=True)
+class NameScope:
+    """Whose unit a canonical name is, independent of any database.
+
+    ``own``: the name carries its owner (自治区发展改革委 is not, 国网宁夏电力公司 and
+    宁东管委会 are): one unit in a whole province, wherever a plan names it. ``level``: the
+    bare level word a name starts with (市 of 市发展改革委, 自治区 of 自治区发展改革委, 县 of
+    县直各部门): the unit of that level of the plan's issuer. Neither: a collective or a
+    name without level (各县（区）, 有关部门, 发展改革委): the unit of the issuer itself.
+    """
+
+    own: bool = False
+    level: str = ""
+
+
+_LEAGUE_LEVEL = re.compile(r"^(?:共青团)?团(省|市|县|区|自治区|州|盟|旗)委")
+
+
+@lru_cache(maxsize=8192)
+def unit_scope(name: str) -> NameScope:
+    """The :class:`NameScope` of a canonical unit name (as :class:`UnitResolver` gives it)."""
+    text = _clean_name(name)
+    if not text:
+        return NameScope()
+    know = _knowledge()
+    parsed = _classify(text)
+    if parsed.kind is _Kind.PREFIXED:
+        level = parsed.level.removeprefix("中共")
+        return NameScope(level=level) if level in know.levels else NameScope(own=True)
+    if parsed.kind is _Kind.OWN:
+        league = _LEAGUE_LEVEL.match(text)
+        if league is not None:
+            return NameScope(level=league.group(1))
+        for owned in know.level_owned:  # 市直机关工委: the city's
+            if text.startswith(owned):
+                return NameScope(level=next((lv for lv in know.levels if owned.startswith(lv)), ""))
+        return NameScope(own=True)
+    return NameScope()
 
 
 def _recognised(text: str) -> bool:

@@ -8,29 +8,55 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from tracker.errors import InvalidInput, NotFound, PeriodLocked, PermissionDenied
-from tracker.models import Period, Plan, Task, TaskUnit, Unit, UnitAlias
+from tracker.errors import InvalidInput, NotFound, PeriodLocked, PermissionDenied, PlanArchived
+from tracker.models import Period, Plan, ProgressReport, Region, Task, TaskUnit, Unit, UnitAlias
 from tracker.services.actor import Actor
+from tracker.services.regions import labels_by_id, split_unit_label, unit_label
 
-ROLE_LABELS = {"lead": "牵头", "cooperating": "配合"}
+ROLE_LABELS = {"lead": "牵头", "cooperating": "配合", "former": "已移出（修订版）"}
+# A unit a revision took off a task keeps its reports there, shown under this role.
+ROLE_FORMER = "former"
 
 _CODE = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Hh]\s*([12])\s*$")
 _CHINESE = re.compile(r"^\s*(\d{4})\s*年?\s*(上半年|下半年|全年|年度)?\s*$")
 
 
-def find_unit(session: Session, name: str) -> Unit:
-    """The unit called ``name`` (canonical name or alias); :class:`NotFound` otherwise."""
-    unit = session.scalar(select(Unit).where(Unit.name == name))
-    if unit is None:
-        alias = session.scalar(select(UnitAlias).where(UnitAlias.alias == name))
-        unit = alias.unit if alias is not None else None
-    if unit is None:
+def find_unit(session: Session, name: str, *, among: Collection[int] | None = None) -> Unit:
+    """The unit a person named: by its name or an alias, written alone or with its region
+    (``银川市·市发展改革委``). ``among`` limits the search to those unit ids (the units of one
+    task). :class:`NotFound` when none matches; :class:`InvalidInput` listing the labels
+    when the name is used in several regions and the region was not given."""
+    region_name, bare = split_unit_label(name)
+    by_name = select(Unit).where(Unit.name == bare)
+    by_alias = (
+        select(Unit).join(UnitAlias, UnitAlias.unit_id == Unit.id).where(UnitAlias.alias == bare)
+    )
+    if region_name is not None:
+        by_name = by_name.join(Region, Region.id == Unit.region_id).where(
+            Region.name == region_name
+        )
+        by_alias = by_alias.join(Region, Region.id == UnitAlias.region_id).where(
+            Region.name == region_name
+        )
+    found = {u.id: u for u in session.scalars(by_name)}
+    if not found:  # a unit's own name wins over another unit's alias
+        found = {u.id: u for u in session.scalars(by_alias)}
+    if among is not None:
+        found = {uid: u for uid, u in found.items() if uid in among}
+    if not found:
         raise NotFound(f"没有名为“{name}”的单位。可用 `tracker unit list` 查看全部单位。")
-    return unit
+    if len(found) > 1:
+        labels = sorted(unit_label(u.name, u.region.name) for u in found.values())
+        raise InvalidInput(
+            f"名为“{name}”的单位有 {len(found)} 个：{'、'.join(labels)}。"
+            f"请写明地区，如“{labels[0]}”。"
+        )
+    return next(iter(found.values()))
 
 
 def period_name(year: int, half: int) -> str:
@@ -69,14 +95,14 @@ def format_time(moment: dt.datetime | None) -> str | None:
 
 
 def resolve_plan_id(session: Session, plan_id: int | None) -> int:
-    """``plan_id`` checked to exist; when None, the only plan in the database."""
+    """``plan_id`` checked to exist; when None, the only current (not archived) plan."""
     if plan_id is not None:
         if session.get(Plan, plan_id) is None:
             raise NotFound(f"没有编号为 {plan_id} 的实施方案。可用 `tracker plans` 查看。")
         return plan_id
-    ids = list(session.scalars(select(Plan.id).order_by(Plan.id)))
+    ids = list(session.scalars(select(Plan.id).where(Plan.archived_at.is_(None)).order_by(Plan.id)))
     if not ids:
-        raise NotFound("数据库中还没有实施方案，请先导入（tracker import）。")
+        raise NotFound("数据库中还没有（未归档的）实施方案，请先导入（tracker import）。")
     if len(ids) > 1:
         listed = "、".join(str(i) for i in ids)
         raise InvalidInput(f"数据库中有多个实施方案（编号 {listed}），请用 --plan 指明。")
@@ -139,6 +165,26 @@ def ensure_open(period: Period) -> None:
         )
 
 
+def require_plan_writable(plan: Plan) -> None:
+    """Raise :class:`PlanArchived` if ``plan`` is archived (read-only)."""
+    if plan.archived_at is not None:
+        raise PlanArchived(
+            f"实施方案“{plan.title}”（编号 {plan.id}）已归档，只能查看，不能修改。"
+            f"如需修改，请协调员先恢复（tracker plan unarchive {plan.id}）。"
+        )
+
+
+def require_task_writable(task: Task) -> None:
+    """Raise :class:`PlanArchived` if ``task`` or its plan is archived (read-only)."""
+    require_plan_writable(task.plan)
+    if task.archived_at is not None:
+        revision = f"第 {task.archived_in_revision} 版" if task.archived_in_revision else "修订版"
+        raise PlanArchived(
+            f"任务 {task.id}（{task.code} {task.measure_title}）已在方案的{revision}中撤销并归档，"
+            "其填报保留、只能查看，不能再修改。"
+        )
+
+
 def find_task(session: Session, task_id: int) -> Task:
     """The task with id ``task_id``; :class:`NotFound` otherwise."""
     task = session.get(Task, task_id)
@@ -191,36 +237,59 @@ def resolve_unit(
         if found is None:
             raise NotFound(f"用户“{actor.name}”绑定的单位已不存在。")
         return found
-    found = session.get(Unit, unit) if isinstance(unit, int) else find_unit(session, unit)
-    if found is None:
-        raise NotFound(f"没有编号为 {unit} 的单位。")
+    if isinstance(unit, int):
+        found = session.get(Unit, unit)
+        if found is None:
+            raise NotFound(f"没有编号为 {unit} 的单位。")
+    else:
+        try:  # the task's own unit of that name first (市发展改革委 of this task's region)
+            found = find_unit(session, unit, among=roles)
+        except NotFound:
+            found = find_unit(session, unit)
+    label = labels_by_id(session, [found.id])[found.id]
     if editing and not actor.is_coordinator and found.id != actor.unit_id:
         raise PermissionDenied(
-            f"用户“{actor.name}”（{actor.unit_name}）无权填报或修改“{found.name}”的报告。"
+            f"用户“{actor.name}”（{actor.unit_name}）无权填报或修改“{label}”的报告。"
         )
-    if found.id not in roles:
+    if found.id not in roles and not (editing is False and _has_report(session, task, found)):
         raise InvalidInput(
-            f"“{found.name}”不是任务 {task.id}（{task.measure_title}）的牵头或配合单位"
+            f"“{label}”不是任务 {task.id}（{task.measure_title}）的牵头或配合单位"
             f"（该任务的单位：{unit_names(session, task.id)}）。"
         )
     return found
 
 
+def _has_report(session: Session, task: Task, unit: Unit) -> bool:
+    """A unit a revision took off the task still has reports on it (readable, not editable)."""
+    return (
+        session.scalar(
+            select(ProgressReport.id)
+            .where(ProgressReport.task_id == task.id, ProgressReport.unit_id == unit.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def unit_names(session: Session, task_id: int) -> str:
     """The units of a task as text, in document order: ``市发改委（牵头）、市工信局（配合）``."""
     rows = session.execute(
-        select(Unit.name, TaskUnit.role)
-        .join(TaskUnit, TaskUnit.unit_id == Unit.id)
+        select(TaskUnit.unit_id, TaskUnit.role)
         .where(TaskUnit.task_id == task_id)
         .order_by(TaskUnit.role.desc(), TaskUnit.position)
     ).all()
     if not rows:
         return "无"
-    return "、".join(f"{name}（{ROLE_LABELS.get(role, role)}）" for name, role in rows)
+    labels = labels_by_id(session, [unit_id for unit_id, _ in rows])
+    return "、".join(f"{labels[uid]}（{ROLE_LABELS.get(role, role)}）" for uid, role in rows)
 
 
-def visible_task_filter(actor: Actor) -> ColumnElement[bool] | None:
-    """A WHERE clause limiting tasks to the reporter's unit (None for a coordinator)."""
+def visible_task_filter(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause limiting tasks to the current ones (not archived by a revision) and,
+    for a reporter, to those of the reporter's unit."""
+    current = Task.archived_at.is_(None)
     if actor.is_coordinator:
-        return None
-    return Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == (actor.unit_id or -1)))
+        return current
+    return current & Task.id.in_(
+        select(TaskUnit.task_id).where(TaskUnit.unit_id == (actor.unit_id or -1))
+    )

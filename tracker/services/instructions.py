@@ -10,7 +10,12 @@ from tracker.db import Database
 from tracker.errors import InvalidInput
 from tracker.models import Instruction
 from tracker.services import audit
-from tracker.services.access import find_task, format_time, require_task_visible
+from tracker.services.access import (
+    find_task,
+    format_time,
+    require_task_visible,
+    require_task_writable,
+)
 from tracker.services.actor import Actor
 
 MAX_LENGTH = 5_000
@@ -26,6 +31,7 @@ def add_instruction(db: Database, actor: Actor, task_id: int, text: str) -> dict
         raise InvalidInput(f"批示/督办意见太长（{len(text)} 字），最多 {MAX_LENGTH} 字。")
     with db.session() as session:
         task = find_task(session, task_id)
+        require_task_writable(task)
         row = Instruction(task_id=task.id, text=text, created_by=actor.name)
         session.add(row)
         session.flush()

@@ -38,6 +38,7 @@ from tracker.services.access import (
     visible_task_filter,
 )
 from tracker.services.actor import Actor
+from tracker.services.regions import labels_by_id
 from tracker.services.reports import NOT_REPORTED_LABEL, STATE_LABELS
 
 LIGHT_RED, LIGHT_YELLOW, LIGHT_GREEN = "red", "yellow", "green"
@@ -59,10 +60,13 @@ def light(days_left: int, warning_days: int | None = None) -> str:
 
 
 def _periods(session: Session, period: str, plan_id: int | None) -> list[Period]:
+    """The period of one plan, or of every current (not archived) plan."""
     code = parse_period_code(period)
     query = select(Period).where(Period.code == code).order_by(Period.plan_id)
     if plan_id is not None:
         query = query.where(Period.plan_id == resolve_plan_id(session, plan_id))
+    else:
+        query = query.where(Period.plan_id.in_(select(Plan.id).where(Plan.archived_at.is_(None))))
     found = list(session.scalars(query))
     if not found:
         where = f"实施方案 {plan_id} " if plan_id is not None else "任何实施方案"
@@ -171,8 +175,10 @@ def remind(
 
         tasks: list[dict[str, Any]] = []
         index: dict[int, dict[str, Any]] = {}
-        per_unit: dict[str, dict[str, Any]] = {}
-        for period_id, task_id, code, title, pid, unit_id, unit_name, role, state in rows:
+        per_unit: dict[int, dict[str, Any]] = {}
+        labels = labels_by_id(session, {row[5] for row in rows})
+        for period_id, task_id, code, title, pid, unit_id, _name, role, state in rows:
+            unit_name = labels[unit_id]
             entry = index.get(task_id)
             if entry is None:
                 due = by_id[period_id].due_date
@@ -200,7 +206,7 @@ def remind(
                 }
             )
             unit_entry = per_unit.setdefault(
-                unit_name,
+                unit_id,
                 {"unit_id": unit_id, "unit": unit_name, "missing_tasks": 0, "overdue_tasks": 0},
             )
             unit_entry["missing_tasks"] += 1
@@ -360,12 +366,7 @@ def summary(
             .order_by(Area.plan_id, Area.position)
         ).all()
         lead_ids = {row[0] for row in by_lead_rows}
-        unit_names: dict[int, str] = {
-            uid: name
-            for uid, name in session.execute(
-                select(Unit.id, Unit.name).where(Unit.id.in_(lead_ids))
-            )
-        }
+        unit_names = labels_by_id(session, lead_ids)
 
         seen: set[str] = set()
         by_status: dict[str, int] = defaultdict(int)
@@ -465,14 +466,13 @@ def _targets(
             ReportActual.target_id,
             ReportActual.value,
             source.code.label("period"),
-            Unit.name.label("unit"),
+            ProgressReport.unit_id.label("unit"),
             rank,
         )
         .select_from(ReportActual)
         .join(ProgressReport, ProgressReport.id == ReportActual.report_id)
         .join(source, source.id == ProgressReport.period_id)
         .join(selected, and_(selected.plan_id == source.plan_id, selected.id.in_(period_ids)))
-        .join(Unit, Unit.id == ProgressReport.unit_id)
         .outerjoin(
             link,
             and_(link.task_id == ProgressReport.task_id, link.unit_id == ProgressReport.unit_id),
@@ -508,8 +508,10 @@ def _targets(
             visible,
         )
     ).all()
+    labels = labels_by_id(session, {row[10] for row in rows if row[10] is not None})
     result = []
-    for tid, task_id, code, year, indicator, comparator, value, unit, actual, pcode, uname in rows:
+    for tid, task_id, code, year, indicator, comparator, value, unit, actual, pcode, uid in rows:
+        uname = labels[uid] if uid is not None else None
         result.append(
             {
                 "target_id": tid,

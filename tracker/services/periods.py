@@ -35,6 +35,7 @@ from tracker.services.access import (
     find_period,
     format_time,
     period_name,
+    require_plan_writable,
     resolve_plan_id,
 )
 from tracker.services.actor import Actor
@@ -175,6 +176,7 @@ def lock_period(
     actor.require_coordinator("锁定报告期")
     with db.session() as session:
         found = find_period(session, resolve_plan_id(session, plan_id), period, for_update=True)
+        require_plan_writable(found.plan)
         if found.locked:
             raise InvalidInput(
                 f"报告期 {found.code}（{found.name}）已于 {format_time(found.locked_at)} 锁定。"
@@ -206,6 +208,7 @@ def reopen_period(
         raise InvalidInput("重新开放报告期必须说明理由（--reason）。")
     with db.session() as session:
         found = find_period(session, resolve_plan_id(session, plan_id), period, for_update=True)
+        require_plan_writable(found.plan)
         if not found.locked:
             raise InvalidInput(f"报告期 {found.code}（{found.name}）未锁定，无需重新开放。")
         found.locked = False
@@ -241,6 +244,7 @@ def set_due_date(
             ) from None
     with db.session() as session:
         found = find_period(session, resolve_plan_id(session, plan_id), period, for_update=True)
+        require_plan_writable(found.plan)
         ensure_open(found)
         if due_date.year not in (found.year, found.year + 1):
             raise InvalidInput(
@@ -281,6 +285,7 @@ def set_schedule(
     with db.session() as session:
         plan = session.get(Plan, resolve_plan_id(session, plan_id))
         assert plan is not None
+        require_plan_writable(plan)
         new_cadence = cadence if cadence is not None else plan.cadence
         new_start = start_year if start_year is not None else plan.start_year
         new_horizon = horizon_year if horizon_year is not None else plan.horizon_year

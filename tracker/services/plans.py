@@ -1,13 +1,16 @@
-"""Plan services: preview and commit an import, list plans and tasks, manage units.
+"""Plan services: preview and commit an import (a new plan or a revision of one), list
+plans and tasks.
 
 Used by the CLI and the UI alike; each function opens its own transaction and returns
-plain data (dicts, dataclasses), never ORM objects.
+plain data (dicts, dataclasses), never ORM objects. Units and aliases are in
+:mod:`tracker.services.units`, archiving and deleting plans in
+:mod:`tracker.services.plan_lifecycle`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,120 +20,276 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.db import Database
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import ConflictError, InvalidInput, NotFound, PlanArchived
 from tracker.importing.importer import parse_plan
+from tracker.importing.regions import LEVEL_PROVINCE, RegionSpec, level_label
 from tracker.importing.result import ParsedPlan
 from tracker.importing.units import UnitResolver, split_unit_list
 from tracker.models import (
     ROLE_COOPERATING,
     ROLE_LEAD,
-    Area,
-    Base,
     Plan,
+    PlanSource,
     PlanWarning,
-    ProgressReport,
-    Target,
+    Region,
     Task,
     TaskUnit,
     Unit,
-    UnitAlias,
-    User,
 )
 from tracker.services import audit
-from tracker.services.access import find_unit
+from tracker.services.access import find_unit, format_time
 from tracker.services.actor import Actor
 from tracker.services.periods import create_periods
+from tracker.services.plan_store import ensure_areas, insert_tasks, unit_ids
+from tracker.services.regions import (
+    RegionNode,
+    aliases_in,
+    describe_region,
+    ensure_region,
+    find_region,
+    spec_chain,
+    stored_chain,
+    unit_labels,
+)
+from tracker.services.revisions import (
+    PlanDiff,
+    TaskSnapshot,
+    apply_revision,
+    compute_diff,
+    stored_snapshots,
+)
 
 Progress = Callable[[int, int], None]
 
 
-def user_aliases(session: Session) -> dict[str, str]:
-    """Every alias stored in the database: alias → canonical unit name."""
-    rows = session.execute(select(UnitAlias.alias, Unit.name).join(Unit)).all()
-    return {alias: name for alias, name in rows}
+# ---------------------------------------------------------------- preview
 
 
-def preview_import(db: Database, path: str | Path, progress: Progress | None = None) -> ParsedPlan:
-    """Read and parse a plan document without storing anything (the preview)."""
+def preview_import(
+    db: Database,
+    path: str | Path,
+    progress: Progress | None = None,
+    *,
+    region: str | RegionSpec | None = None,
+    province: str | None = None,
+) -> ParsedPlan:
+    """Read and parse a plan document without storing anything (the preview).
+
+    The issuing region is read from the title unless ``region`` names it (with
+    ``province`` for a region the program does not know); unit names are read with the
+    stored aliases of that region and the regions above it.
+    """
+    spec = _region_spec(db, region, province)
     with db.reader() as session:
-        aliases = user_aliases(session)
-    return parse_plan(Path(path), aliases=aliases, progress=progress)
+
+        def aliases(found: RegionSpec | None) -> dict[str, str]:
+            return aliases_in(session, spec_chain(session, found))
+
+        return parse_plan(Path(path), aliases=aliases, region=spec, progress=progress)
+
+
+def _region_spec(
+    db: Database, region: str | RegionSpec | None, province: str | None
+) -> RegionSpec | None:
+    if isinstance(region, RegionSpec):
+        return region
+    if region is not None:
+        return describe_region(db, region, province)
+    if province:
+        raise InvalidInput("--province 只能与 --region 一起使用（指明一个新地区所属的省份）。")
+    return None
 
 
 def canonical_task_units(
-    db: Database, lead_text: str, cooperating_text: str
+    db: Database, lead_text: str, cooperating_text: str, region: RegionSpec | None = None
 ) -> tuple[list[str], list[str]]:
     """The canonical lead and cooperating units of two lists typed by a person, read as the
     importer reads an annotation: the cooperating list after the lead list, so that a bare
     name takes the level of the units before it (市发改委 / 工信局 → 市工业和信息化局), with the
-    stored aliases. Each list is de-duplicated; a unit typed in both lists stays in both,
-    so that the caller can say so."""
+    stored aliases of ``region``. Each list is de-duplicated; a unit typed in both lists
+    stays in both, so that the caller can say so."""
     with db.reader() as session:
-        aliases = user_aliases(session)
+        aliases = aliases_in(session, spec_chain(session, region))
     leads, coops = split_unit_list(lead_text), split_unit_list(cooperating_text)
     resolved = UnitResolver(aliases).resolve([*leads, *coops])
     return list(dict.fromkeys(resolved[: len(leads)])), list(dict.fromkeys(resolved[len(leads) :]))
 
 
 @dataclass(frozen=True)
+class RegionStatus:
+    """The preview's region as the database sees it: stored already, or to be created."""
+
+    spec: RegionSpec | None
+    exists: bool
+    plan_count: int  # current plans of that region
+
+    def describe(self) -> str:
+        """银川市（市级，宁夏回族自治区）· 已有地区，2 个方案 — for the CLI."""
+        if self.spec is None:
+            return "未识别（请用 --region 指明）"
+        spec = self.spec
+        where = [level_label(spec.level)]
+        if spec.level != LEVEL_PROVINCE:
+            where.append(spec.province or "所属省份未知")
+        state = f"已有地区，{self.plan_count} 个方案" if self.exists else "新地区，导入时登记"
+        note = f"\n  注意：{spec.note}" if spec.note else ""
+        return f"{spec.name}（{'，'.join(where)}）· {state}{note}"
+
+
+def region_status(db: Database, spec: RegionSpec | None) -> RegionStatus:
+    """Whether the preview's region is stored, and how many plans it has."""
+    if spec is None:
+        return RegionStatus(None, False, 0)
+    with db.reader() as session:
+        stored = find_region(session, spec.name)
+        if stored is None:
+            return RegionStatus(spec, False, 0)
+        count = session.scalar(
+            select(func.count()).where(Plan.region_id == stored.id, Plan.archived_at.is_(None))
+        )
+        return RegionStatus(spec, True, int(count or 0))
+
+
+@dataclass(frozen=True)
+class RevisionBase:
+    """The stored plan a preview is a revised version of, at the revision the diff was
+    computed against, with its tasks as they were then."""
+
+    plan_id: int
+    title: str
+    revision: int
+    archived: bool
+    tasks: tuple[TaskSnapshot, ...]
+
+    def diff(self, parsed: ParsedPlan) -> PlanDiff:
+        """What committing ``parsed`` (as corrected in the preview) would change."""
+        return compute_diff(self.tasks, [TaskSnapshot.of_parsed(t) for t in parsed.tasks])
+
+
+def _revision_target(session: Session, title: str, region_id: int) -> Plan | None:
+    return session.scalar(
+        select(Plan)
+        .where(Plan.title == title, Plan.region_id == region_id)
+        .order_by(Plan.archived_at.is_not(None), Plan.id.desc())
+        .limit(1)
+    )
+
+
+def _current_revision(session: Session, plan_id: int) -> int:
+    return int(
+        session.scalar(select(func.max(PlanSource.revision)).where(PlanSource.plan_id == plan_id))
+        or 1
+    )
+
+
+def find_revision_base(db: Database, parsed: ParsedPlan) -> RevisionBase | None:
+    """The stored plan with the same title and region as ``parsed`` (the newest current
+    one), which committing ``parsed`` would update in place; None for a new plan (or for
+    a file imported before: see :func:`find_plan_by_hash`)."""
+    if parsed.region is None:
+        return None
+    with db.reader() as session:
+        region = find_region(session, parsed.region.name)
+        if region is None:
+            return None
+        if session.scalar(
+            select(PlanSource.plan_id).where(PlanSource.content_hash == parsed.content_hash)
+        ):
+            return None
+        plan = _revision_target(session, parsed.title, region.id)
+        if plan is None:
+            return None
+        chain = stored_chain(region)
+        return RevisionBase(
+            plan_id=plan.id,
+            title=plan.title,
+            revision=_current_revision(session, plan.id),
+            archived=plan.archived_at is not None,
+            tasks=tuple(stored_snapshots(session, plan.id, chain)),
+        )
+
+
+@dataclass
+class ImportPreview:
+    """Everything the preview shows: the parsed plan, its region as the database knows it,
+    and the stored plan it is a revision of (if any). The UI corrects ``parsed`` in place."""
+
+    path: Path
+    parsed: ParsedPlan
+    region: RegionStatus
+    base: RevisionBase | None
+
+    def diff(self) -> PlanDiff | None:
+        """What committing would change in the stored plan (None for a new plan)."""
+        return self.base.diff(self.parsed) if self.base is not None else None
+
+
+def prepare_import(
+    db: Database,
+    path: str | Path,
+    progress: Progress | None = None,
+    *,
+    region: str | RegionSpec | None = None,
+    province: str | None = None,
+) -> ImportPreview:
+    """:func:`preview_import`, with the region's status and the revision base."""
+    parsed = preview_import(db, path, progress, region=region, province=province)
+    return ImportPreview(
+        Path(path), parsed, region_status(db, parsed.region), find_revision_base(db, parsed)
+    )
+
+
+# ---------------------------------------------------------------- commit
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the person saw in the preview: a new plan (``plan_id`` None), or a revision of
+    plan ``plan_id`` at ``revision``. The commit refuses when the database moved on."""
+
+    plan_id: int | None
+    revision: int | None = None
+
+    @classmethod
+    def of(cls, base: RevisionBase | None) -> Expectation:
+        """The expectation of a preview that showed ``base`` (None: a new plan)."""
+        return cls(None) if base is None else cls(base.plan_id, base.revision)
+
+
+@dataclass(frozen=True)
 class CommitResult:
-    """What a commit did: the plan's id, and whether it was new or already imported."""
+    """What a commit did: ``created`` a new plan, ``revised`` an existing one in place (to
+    ``revision``, with ``diff``), or neither (the file was imported before)."""
 
     plan_id: int
     created: bool
+    revised: bool = False
+    revision: int = 1
+    diff: PlanDiff | None = None
 
 
 def find_plan_by_hash(db: Database, content_hash: str) -> int | None:
-    """The id of the plan imported from a file with this SHA-256, if any."""
+    """The id of the plan imported from a file with this SHA-256 (any revision), if any."""
     with db.reader() as session:
-        return session.scalar(select(Plan.id).where(Plan.content_hash == content_hash))
-
-
-def _insert_returning_ids(
-    session: Session, model: type[Base], rows: list[dict[str, Any]]
-) -> list[int]:
-    """Insert many rows in one statement; their new ids in the order of ``rows``."""
-    if not rows:
-        return []
-    result = session.execute(
-        insert(model).returning(model.__table__.c.id, sort_by_parameter_order=True), rows
-    )
-    return [row[0] for row in result]
-
-
-def _unit_ids(session: Session, names: list[str]) -> dict[str, int]:
-    """The unit id of every name (canonical name or alias), creating the units not yet known."""
-    wanted = list(dict.fromkeys(names))
-    found: dict[str, int] = {}
-    for chunk in range(0, len(wanted), 500):
-        part = wanted[chunk : chunk + 500]
-        found.update(
-            session.execute(select(Unit.name, Unit.id).where(Unit.name.in_(part))).tuples().all()
+        return session.scalar(
+            select(PlanSource.plan_id).where(PlanSource.content_hash == content_hash)
         )
-        found.update(
-            session.execute(
-                select(UnitAlias.alias, UnitAlias.unit_id).where(UnitAlias.alias.in_(part))
-            )
-            .tuples()
-            .all()
-        )
-    missing = [n for n in wanted if n not in found]
-    found.update(
-        zip(
-            missing,
-            _insert_returning_ids(session, Unit, [{"name": n} for n in missing]),
-            strict=True,
-        )
-    )
-    return found
 
 
-def commit_import(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResult:
-    """Store a previewed plan in one transaction; a document already imported is not
-    duplicated (recognised by its content hash)."""
+def commit_import(
+    db: Database, parsed: ParsedPlan, actor: Actor, *, expect: Expectation | None = None
+) -> CommitResult:
+    """Store a previewed plan in one transaction: a new plan, or — when a plan with the same
+    title and region is there — a revision that updates it in place. A document already
+    imported is not stored again (recognised by its content hash). ``expect`` is what the
+    preview showed; when the database has changed since, :class:`ConflictError`."""
     actor.require_coordinator("导入实施方案")
+    if parsed.region is None:
+        raise InvalidInput(
+            f"无法确定“{parsed.title}”的发文地区：请在预览中指明（命令行：--region 地区名称）。"
+        )
     try:
-        return _store_plan(db, parsed, actor)
+        return _commit(db, parsed, actor, expect)
     except IntegrityError:
         # Someone else stored the same document at the same moment (PostgreSQL lets both
         # transactions run): theirs stands, ours was rolled back whole.
@@ -140,120 +299,146 @@ def commit_import(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResul
         return CommitResult(existing, created=False)
 
 
-def _store_plan(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResult:
+def _commit(
+    db: Database, parsed: ParsedPlan, actor: Actor, expect: Expectation | None
+) -> CommitResult:
+    assert parsed.region is not None
     with db.session() as session:
-        existing = session.scalar(select(Plan.id).where(Plan.content_hash == parsed.content_hash))
-        if existing is not None:
-            return CommitResult(existing, created=False)
-        plan = Plan(
-            title=parsed.title,
-            kind=parsed.kind,
-            source_name=parsed.source_name,
-            source_format=parsed.source_format,
-            content_hash=parsed.content_hash,
-            imported_by=actor.name,
-            start_year=parsed.start_year or dt.date.today().year,
-            horizon_year=parsed.horizon_year,
+        known = session.scalar(
+            select(PlanSource).where(PlanSource.content_hash == parsed.content_hash)
         )
-        session.add(plan)
-        session.flush()
+        if known is not None:
+            return CommitResult(known.plan_id, created=False, revision=known.revision)
+        region = ensure_region(session, parsed.region, actor)
+        # One import per region at a time (PostgreSQL): two new plans of one title cannot
+        # both be created, and a revision is applied to the plan as it is.
+        session.scalar(select(Region.id).where(Region.id == region.id).with_for_update())
+        chain = stored_chain(region)
+        target = _revision_target(session, parsed.title, region.id)
+        _check_expectation(session, parsed, target, expect)
+        if target is None:
+            plan_id = _store_new(session, parsed, region, chain, actor)
+            return CommitResult(plan_id, created=True)
+        return _store_revision(session, parsed, target, chain, actor)
+
+
+def _check_expectation(
+    session: Session, parsed: ParsedPlan, target: Plan | None, expect: Expectation | None
+) -> None:
+    if expect is None:
+        return
+    if target is None and expect.plan_id is not None:
+        raise ConflictError(
+            f"预览时对照的方案（编号 {expect.plan_id}）已不存在，本次未导入；请重新预览。"
+        )
+    if target is not None and expect.plan_id is None:
+        raise ConflictError(
+            f"同名方案“{parsed.title}”刚被他人导入（编号 {target.id}），本次未导入；"
+            "请重新预览，按修订版导入。"
+        )
+    if target is not None and (
+        target.id != expect.plan_id or _current_revision(session, target.id) != expect.revision
+    ):
+        raise ConflictError(
+            f"方案“{target.title}”（编号 {target.id}）在预览后已被他人更新，本次未导入；"
+            "请重新预览，查看最新的修订对比。"
+        )
+
+
+def _store_new(
+    session: Session, parsed: ParsedPlan, region: Region, chain: list[RegionNode], actor: Actor
+) -> int:
+    plan = Plan(
+        title=parsed.title,
+        region_id=region.id,
+        kind=parsed.kind,
+        source_name=parsed.source_name,
+        source_format=parsed.source_format,
+        content_hash=parsed.content_hash,
+        imported_by=actor.name,
+        start_year=parsed.start_year or dt.date.today().year,
+        horizon_year=parsed.horizon_year,
+    )
+    session.add(plan)
+    session.flush()
+    session.add(_source(plan.id, 1, parsed, actor, None))
+    create_periods(session, plan, actor)
+    area_ids = ensure_areas(session, plan.id, parsed.areas)
+    unit_id = unit_ids(
+        session, [n for pt in parsed.tasks for n in (*pt.lead_units, *pt.cooperating_units)], chain
+    )
+    insert_tasks(
+        session, plan.id, area_ids, [(t, i) for i, t in enumerate(parsed.tasks, 1)], unit_id
+    )
+    if parsed.warnings:
+        session.execute(
+            insert(PlanWarning),
+            [{"plan_id": plan.id, "place": w.where, "message": w.message} for w in parsed.warnings],
+        )
+    audit.record(
+        session,
+        actor,
+        "import",
+        "plan",
+        plan.id,
+        after=f"{parsed.title}（{region.name}，{parsed.source_name}，{len(parsed.tasks)} 项任务）",
+    )
+    return plan.id
+
+
+def _source(
+    plan_id: int, revision: int, parsed: ParsedPlan, actor: Actor, summary: str | None
+) -> PlanSource:
+    return PlanSource(
+        plan_id=plan_id,
+        revision=revision,
+        source_name=parsed.source_name,
+        source_format=parsed.source_format,
+        content_hash=parsed.content_hash,
+        imported_by=actor.name,
+        summary=summary,
+    )
+
+
+def _store_revision(
+    session: Session, parsed: ParsedPlan, plan: Plan, chain: list[RegionNode], actor: Actor
+) -> CommitResult:
+    if plan.archived_at is not None:
+        raise PlanArchived(
+            f"同名方案“{plan.title}”（编号 {plan.id}）已归档，不能导入其修订版。"
+            f"请先恢复该方案（tracker plan unarchive {plan.id}）；"
+            "如要作为另一个方案导入，请先删除已归档的方案。"
+        )
+    revision = _current_revision(session, plan.id) + 1
+    diff = apply_revision(session, actor, plan, parsed, chain, revision)
+    before = f"第 {revision - 1} 版（{plan.source_name}）"
+    plan.source_name = parsed.source_name
+    plan.source_format = parsed.source_format
+    plan.content_hash = parsed.content_hash
+    plan.kind = parsed.kind
+    if parsed.horizon_year > plan.horizon_year:
+        plan.horizon_year = parsed.horizon_year
         create_periods(session, plan, actor)
-        # Bulk inserts (one statement per table): a province-size plan stores in well
-        # under a second instead of paying the ORM's per-object bookkeeping.
-        area_ids = _insert_returning_ids(
-            session,
-            Area,
-            [
-                {"plan_id": plan.id, "code": code, "title": title, "position": position}
-                for position, (code, title) in enumerate(parsed.areas, 1)
-            ],
-        )
-        area_id = dict(zip(parsed.areas, area_ids, strict=True))
-        unit_id = _unit_ids(
-            session, [n for pt in parsed.tasks for n in (*pt.lead_units, *pt.cooperating_units)]
-        )
-        task_ids = _insert_returning_ids(
-            session,
-            Task,
-            [
-                {
-                    "plan_id": plan.id,
-                    "area_id": area_id[(pt.area_code, pt.area_title)],
-                    "code": pt.code,
-                    "measure_title": pt.title,
-                    "content": pt.content,
-                    "deadline": pt.deadline,
-                    "remarks": pt.remarks,
-                    "source_place": pt.where,
-                    "position": position,
-                    "version": 1,
-                }
-                for position, pt in enumerate(parsed.tasks, 1)
-            ],
-        )
-        links: list[dict[str, Any]] = []
-        targets: list[dict[str, Any]] = []
-        for task_id, pt in zip(task_ids, parsed.tasks, strict=True):
-            seen: set[int] = set()
-            position = 0
-            for role, names in (
-                (ROLE_LEAD, pt.lead_units),
-                (ROLE_COOPERATING, pt.cooperating_units),
-            ):
-                for name in names:
-                    uid = unit_id[name]
-                    if uid in seen:
-                        continue
-                    seen.add(uid)
-                    position += 1
-                    links.append(
-                        {"task_id": task_id, "unit_id": uid, "role": role, "position": position}
-                    )
-            targets.extend(
-                {
-                    "task_id": task_id,
-                    "year": t.year,
-                    "indicator": t.indicator,
-                    "verb": t.verb,
-                    "comparator": t.comparator,
-                    "value": t.value,
-                    "measure_unit": t.unit,
-                    "text": t.text,
-                    "direction": t.direction,
-                    "baseline_year": t.baseline_year,
-                    "position": i,
-                }
-                for i, t in enumerate(pt.targets, 1)
-            )
-        if links:
-            session.execute(insert(TaskUnit), links)
-        if targets:
-            session.execute(insert(Target), targets)
-        if parsed.warnings:
-            session.execute(
-                insert(PlanWarning),
-                [
-                    {"plan_id": plan.id, "place": w.where, "message": w.message}
-                    for w in parsed.warnings
-                ],
-            )
-        audit.record(
-            session,
-            actor,
-            "import",
-            "plan",
-            plan.id,
-            after=f"{parsed.title}（{parsed.source_name}，{len(parsed.tasks)} 项任务）",
-        )
-        return CommitResult(plan.id, created=True)
+    session.add(_source(plan.id, revision, parsed, actor, diff.summary()))
+    audit.record(
+        session,
+        actor,
+        "revise_plan",
+        "plan",
+        plan.id,
+        field="revision",
+        before=before,
+        after=f"第 {revision} 版（{parsed.source_name}）：{diff.summary()}",
+    )
+    return CommitResult(plan.id, created=False, revised=True, revision=revision, diff=diff)
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _task_dict(task: Task) -> dict[str, Any]:
-    lead = [link.unit.name for link in task.unit_links if link.role == ROLE_LEAD]
-    coop = [link.unit.name for link in task.unit_links if link.role == ROLE_COOPERATING]
+def _task_dict(task: Task, labels: dict[int, str]) -> dict[str, Any]:
+    lead = [labels[link.unit_id] for link in task.unit_links if link.role == ROLE_LEAD]
+    coop = [labels[link.unit_id] for link in task.unit_links if link.role == ROLE_COOPERATING]
     return {
         "id": task.id,
         "plan_id": task.plan_id,
@@ -283,81 +468,134 @@ def _task_dict(task: Task) -> dict[str, Any]:
         "remarks": task.remarks,
         "where": task.source_place,
         "version": task.version,
+        "archived": task.archived_at is not None,
+        "archived_in_revision": task.archived_in_revision,
     }
 
 
+def _task_dicts(session: Session, tasks: Iterable[Task]) -> list[dict[str, Any]]:
+    tasks = list(tasks)
+    units = {link.unit.id: link.unit for t in tasks for link in t.unit_links}
+    labels = unit_labels(session, units.values())
+    return [_task_dict(t, labels) for t in tasks]
+
+
+def _task_options() -> Any:
+    return (
+        selectinload(Task.unit_links).selectinload(TaskUnit.unit).selectinload(Unit.region),
+        selectinload(Task.targets),
+        selectinload(Task.area),
+    )
+
+
 def list_tasks(
-    db: Database, actor: Actor, *, plan_id: int | None = None, unit: str | None = None
+    db: Database,
+    actor: Actor,
+    *,
+    plan_id: int | None = None,
+    unit: str | None = None,
+    include_archived: bool = False,
 ) -> list[dict[str, Any]]:
-    """Stored tasks in document order. A unit reporter sees only the tasks of their unit."""
+    """Stored tasks in document order: the current tasks of the current plans, or of plan
+    ``plan_id`` even when it is archived (read-only). Tasks a revision removed are left out
+    unless ``include_archived``. A unit reporter sees only the tasks of their unit."""
     with db.reader() as session:
-        query = (
-            select(Task)
-            .options(
-                selectinload(Task.unit_links).selectinload(TaskUnit.unit),
-                selectinload(Task.targets),
-                selectinload(Task.area),
-            )
-            .order_by(Task.plan_id, Task.position)
-        )
+        query = select(Task).options(*_task_options()).order_by(Task.plan_id, Task.position)
         if plan_id is not None:
             if session.get(Plan, plan_id) is None:
-                raise NotFound(f"没有编号为 {plan_id} 的实施方案。")
+                raise NotFound(
+                    f"没有编号为 {plan_id} 的实施方案。可用 `tracker plans --all` 查看。"
+                )
             query = query.where(Task.plan_id == plan_id)
-        unit_ids: list[int] = []
+        elif not include_archived:
+            query = query.where(Task.plan_id.in_(select(Plan.id).where(Plan.archived_at.is_(None))))
+        if not include_archived:
+            query = query.where(Task.archived_at.is_(None))
+        unit_ids_wanted: list[int] = []
         if unit is not None:
-            unit_ids.append(find_unit(session, unit).id)
+            unit_ids_wanted.append(find_unit(session, unit).id)
         if not actor.is_coordinator:
             if actor.unit_id is None:
                 return []
-            unit_ids.append(actor.unit_id)
-        for uid in unit_ids:
+            unit_ids_wanted.append(actor.unit_id)
+        for uid in unit_ids_wanted:
             query = query.where(
                 Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == uid))
             )
-        return [_task_dict(t) for t in session.scalars(query)]
+        return _task_dicts(session, session.scalars(query))
 
 
 def get_task(db: Database, task_id: int) -> dict[str, Any]:
     """One task as a dict (see :func:`list_tasks`)."""
     with db.reader() as session:
-        task = session.get(Task, task_id)
+        task = session.scalar(select(Task).options(*_task_options()).where(Task.id == task_id))
         if task is None:
             raise NotFound(f"没有编号为 {task_id} 的任务。")
-        return _task_dict(task)
+        return _task_dicts(session, [task])[0]
 
 
-def list_plans(db: Database, actor: Actor) -> list[dict[str, Any]]:
-    """Every imported plan with its task count and warnings count."""
+def _plan_dict(plan: Plan, tasks: int, warnings: int, revision: int) -> dict[str, Any]:
+    chain = stored_chain(plan.region)
+    top = chain[-1]
+    return {
+        "id": plan.id,
+        "title": plan.title,
+        "kind": plan.kind,
+        "region": plan.region.name,
+        "region_level": level_label(plan.region.level),
+        "province": top.name if top.level == LEVEL_PROVINCE else None,
+        "source": plan.source_name,
+        "revision": revision,
+        "imported_at": plan.imported_at.strftime("%Y-%m-%d %H:%M"),
+        "imported_by": plan.imported_by,
+        "task_count": tasks,
+        "warning_count": warnings,
+        "archived": plan.archived_at is not None,
+        "archived_by": plan.archived_by,
+    }
+
+
+def list_plans(
+    db: Database, actor: Actor, *, include_archived: bool = False
+) -> list[dict[str, Any]]:
+    """The current plans (every plan with ``include_archived``): region, revision, number
+    of current tasks and of import warnings."""
     del actor  # every signed-in user may see the list of plans
     with db.reader() as session:
-        counts: dict[int, int] = {
-            pid: n
-            for pid, n in session.execute(select(Task.plan_id, func.count()).group_by(Task.plan_id))
-        }
-        wcounts: dict[int, int] = {
-            pid: n
-            for pid, n in session.execute(
-                select(PlanWarning.plan_id, func.count()).group_by(PlanWarning.plan_id)
+        counts = dict(
+            session.execute(
+                select(Task.plan_id, func.count())
+                .where(Task.archived_at.is_(None))
+                .group_by(Task.plan_id)
             )
-        }
+            .tuples()
+            .all()
+        )
+        wcounts = dict(
+            session.execute(select(PlanWarning.plan_id, func.count()).group_by(PlanWarning.plan_id))
+            .tuples()
+            .all()
+        )
+        revisions = dict(
+            session.execute(
+                select(PlanSource.plan_id, func.max(PlanSource.revision)).group_by(
+                    PlanSource.plan_id
+                )
+            )
+            .tuples()
+            .all()
+        )
+        query = select(Plan).options(selectinload(Plan.region)).order_by(Plan.id)
+        if not include_archived:
+            query = query.where(Plan.archived_at.is_(None))
         return [
-            {
-                "id": p.id,
-                "title": p.title,
-                "kind": p.kind,
-                "source": p.source_name,
-                "imported_at": p.imported_at.strftime("%Y-%m-%d %H:%M"),
-                "imported_by": p.imported_by,
-                "task_count": counts.get(p.id, 0),
-                "warning_count": wcounts.get(p.id, 0),
-            }
-            for p in session.scalars(select(Plan).order_by(Plan.id))
+            _plan_dict(p, counts.get(p.id, 0), wcounts.get(p.id, 0), revisions.get(p.id, 1))
+            for p in session.scalars(query)
         ]
 
 
 def plan_warnings(db: Database, plan_id: int) -> list[dict[str, str]]:
-    """The importer's warnings kept with a plan."""
+    """The importer's warnings kept with a plan (those of its newest revision)."""
     with db.reader() as session:
         rows = session.scalars(
             select(PlanWarning).where(PlanWarning.plan_id == plan_id).order_by(PlanWarning.id)
@@ -365,125 +603,22 @@ def plan_warnings(db: Database, plan_id: int) -> list[dict[str, str]]:
         return [{"where": w.place, "message": w.message} for w in rows]
 
 
-# ---------------------------------------------------------------- units
-
-
-def list_units(db: Database) -> list[dict[str, Any]]:
-    """Every unit with its aliases and the number of tasks it leads or cooperates on."""
+def plan_sources(db: Database, plan_id: int) -> list[dict[str, Any]]:
+    """The source documents of a plan, revision by revision, with what each changed."""
     with db.reader() as session:
-        counts: dict[int, int] = {
-            uid: n
-            for uid, n in session.execute(
-                select(TaskUnit.unit_id, func.count()).group_by(TaskUnit.unit_id)
-            )
-        }
-        units = session.scalars(
-            select(Unit).options(selectinload(Unit.aliases)).order_by(Unit.name)
+        if session.get(Plan, plan_id) is None:
+            raise NotFound(f"没有编号为 {plan_id} 的实施方案。")
+        rows = session.scalars(
+            select(PlanSource).where(PlanSource.plan_id == plan_id).order_by(PlanSource.revision)
         )
         return [
             {
-                "id": u.id,
-                "name": u.name,
-                "aliases": sorted(a.alias for a in u.aliases),
-                "task_count": counts.get(u.id, 0),
+                "revision": s.revision,
+                "source": s.source_name,
+                "sha256": s.content_hash,
+                "imported_at": format_time(s.imported_at),
+                "imported_by": s.imported_by,
+                "summary": s.summary,
             }
-            for u in units
+            for s in rows
         ]
-
-
-def add_alias(db: Database, actor: Actor, alias: str, unit_name: str) -> None:
-    """Record that ``alias`` names the unit ``unit_name``; later imports use it."""
-    actor.require_coordinator("维护单位别名")
-    alias = alias.strip()
-    if not alias:
-        raise InvalidInput("别名不能为空。")
-    with db.session() as session:
-        unit = find_unit(session, unit_name)
-        if session.scalar(select(UnitAlias).where(UnitAlias.alias == alias)) is not None:
-            raise InvalidInput(f"别名“{alias}”已存在。")
-        other = session.scalar(select(Unit).where(Unit.name == alias))
-        if other is not None and other.id != unit.id:
-            raise InvalidInput(
-                f"“{alias}”本身是一个已有单位；如两者是同一单位，请用 `tracker unit merge` 合并。"
-            )
-        session.add(UnitAlias(alias=alias, unit_id=unit.id))
-        audit.record(session, actor, "add_alias", "unit", unit.id, field="alias", after=alias)
-
-
-def merge_units(db: Database, actor: Actor, source_name: str, target_name: str) -> None:
-    """Merge unit ``source`` into ``target``: its task roles, reports, users and aliases move,
-    and its name becomes an alias of the target."""
-    actor.require_coordinator("合并单位")
-    with db.session() as session:
-        source = find_unit(session, source_name)
-        target = find_unit(session, target_name)
-        if source.id == target.id:
-            raise InvalidInput(f"“{source_name}”与“{target_name}”已是同一单位。")
-        target_tasks = {
-            link.task_id: link
-            for link in session.scalars(select(TaskUnit).where(TaskUnit.unit_id == target.id))
-        }
-        for link in list(session.scalars(select(TaskUnit).where(TaskUnit.unit_id == source.id))):
-            kept = target_tasks.get(link.task_id)
-            if kept is None:
-                session.add(
-                    TaskUnit(
-                        task_id=link.task_id,
-                        unit_id=target.id,
-                        role=link.role,
-                        position=link.position,
-                    )
-                )
-            elif link.role == ROLE_LEAD and kept.role != ROLE_LEAD:
-                kept.role = ROLE_LEAD
-            session.delete(link)
-            audit.record(
-                session,
-                actor,
-                "merge_unit",
-                "task",
-                link.task_id,
-                task_id=link.task_id,
-                field="unit",
-                before=source.name,
-                after=target.name,
-            )
-        session.flush()
-        for report in session.scalars(
-            select(ProgressReport).where(ProgressReport.unit_id == source.id)
-        ):
-            clash = session.scalar(
-                select(ProgressReport.id).where(
-                    ProgressReport.unit_id == target.id,
-                    ProgressReport.task_id == report.task_id,
-                    ProgressReport.period_id == report.period_id,
-                )
-            )
-            if clash is not None:
-                raise InvalidInput(
-                    f"无法合并：两个单位对同一任务（编号 {report.task_id}）同一报告期都有填报，"
-                    "请先处理其中一份。"
-                )
-            report.unit_id = target.id
-            audit.record(
-                session,
-                actor,
-                "merge_unit",
-                "report",
-                report.id,
-                task_id=report.task_id,
-                field="unit",
-                before=source.name,
-                after=target.name,
-            )
-        for user in session.scalars(select(User).where(User.unit_id == source.id)):
-            user.unit_id = target.id
-        for alias in list(source.aliases):
-            target.aliases.append(alias)  # through the relationship, so that deleting the
-            # source does not cascade to the aliases it had
-        target.aliases.append(UnitAlias(alias=source.name))
-        old_name = source.name
-        session.delete(source)
-        audit.record(
-            session, actor, "merge_unit", "unit", target.id, before=old_name, after=target.name
-        )

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.db import Database
@@ -50,15 +50,18 @@ from tracker.models import (
 from tracker.services import audit
 from tracker.services import settings as settings_service
 from tracker.services.access import (
+    ROLE_FORMER,
     ROLE_LABELS,
     ensure_open,
     find_period,
     find_task,
     format_time,
     require_task_visible,
+    require_task_writable,
     resolve_unit,
 )
 from tracker.services.actor import Actor
+from tracker.services.regions import labels_by_id
 
 STATE_LABELS = {
     STATE_DRAFT: "草稿",
@@ -171,7 +174,9 @@ def _check_text(label: str, value: str) -> str:
 
 
 def _describe(task: Task, unit: Unit, period: Period) -> str:
-    return f"任务 {task.id}（{task.measure_title}）“{unit.name}”{period.name}的填报"
+    session = object_session(unit)
+    label = labels_by_id(session, [unit.id])[unit.id] if session is not None else unit.name
+    return f"任务 {task.id}（{task.measure_title}）“{label}”{period.name}的填报"
 
 
 def report_dict(session: Session, report: ProgressReport) -> dict[str, Any]:
@@ -179,11 +184,14 @@ def report_dict(session: Session, report: ProgressReport) -> dict[str, Any]:
     targets = {
         t.id: t for t in session.scalars(select(Target).where(Target.task_id == report.task_id))
     }
-    role = session.scalar(
-        select(TaskUnit.role).where(
-            TaskUnit.task_id == report.task_id, TaskUnit.unit_id == report.unit_id
+    role = (
+        session.scalar(
+            select(TaskUnit.role).where(
+                TaskUnit.task_id == report.task_id, TaskUnit.unit_id == report.unit_id
+            )
         )
-    )
+        or ROLE_FORMER
+    )  # a unit a revision took off the task keeps its report
     actuals = []
     for actual in sorted(report.actuals, key=lambda a: targets[a.target_id].position):
         target = targets[actual.target_id]
@@ -201,7 +209,7 @@ def report_dict(session: Session, report: ProgressReport) -> dict[str, Any]:
         "id": report.id,
         "task_id": report.task_id,
         "unit_id": report.unit_id,
-        "unit": report.unit.name,
+        "unit": labels_by_id(session, [report.unit_id])[report.unit_id],
         "role": role,
         "role_label": ROLE_LABELS.get(role or "", ""),
         "period_id": report.period_id,
@@ -283,12 +291,13 @@ def task_reports(
         only: int | None = None
         if unit is not None:
             only = resolve_unit(session, actor, task, roles, unit, editing=False).id
-        links = session.execute(
-            select(TaskUnit.unit_id, TaskUnit.role, Unit.name)
-            .join(Unit, Unit.id == TaskUnit.unit_id)
-            .where(TaskUnit.task_id == task.id)
-            .order_by(TaskUnit.role.desc(), TaskUnit.position)
-        ).all()
+        links: list[tuple[int, str]] = list(
+            session.execute(
+                select(TaskUnit.unit_id, TaskUnit.role)
+                .where(TaskUnit.task_id == task.id)
+                .order_by(TaskUnit.role.desc(), TaskUnit.position)
+            ).tuples()
+        )
         reports = {
             r.unit_id: r
             for r in session.scalars(
@@ -301,15 +310,18 @@ def task_reports(
                 )
             )
         }
+        linked = {unit_id for unit_id, _ in links}
+        links += [(uid, ROLE_FORMER) for uid in reports if uid not in linked]
+        labels = labels_by_id(session, [unit_id for unit_id, _ in links])
         units = []
-        for unit_id, role, name in links:
+        for unit_id, role in links:
             if only is not None and unit_id != only:
                 continue
             report = reports.get(unit_id)
             units.append(
                 {
                     "unit_id": unit_id,
-                    "unit": name,
+                    "unit": labels[unit_id],
                     "role": role,
                     "role_label": ROLE_LABELS.get(role, role),
                     "report": report_dict(session, report) if report is not None else None,
@@ -396,6 +408,7 @@ def _resolve_for_write(
     session.autoflush = False
     task = find_task(session, task_id)
     roles = require_task_visible(session, actor, task)
+    require_task_writable(task)
     found_period = find_period(session, task.plan_id, period, for_share=True)
     found_unit = resolve_unit(session, actor, task, roles, unit)
     ensure_open(found_period)
@@ -857,7 +870,7 @@ def consolidate(
         target = _resolve_for_write(session, actor, task_id, period, unit, expect_version)
         if target.role != ROLE_LEAD:
             raise PermissionDenied(
-                f"“{target.unit.name}”是任务 {task.id} 的配合单位；"
+                f"“{labels_by_id(session, [target.unit.id])[target.unit.id]}”是任务 {task.id} 的配合单位；"
                 "只有牵头单位可以汇总配合单位的填报。"
             )
         coop = session.execute(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from tracker.db import Database
 from tracker.errors import AuthenticationFailed, InvalidInput, NotFound, PermissionDenied
@@ -26,6 +26,7 @@ from tracker.services import audit
 from tracker.services import settings as settings_service
 from tracker.services.access import find_unit
 from tracker.services.actor import ROLE_COORDINATOR, ROLE_REPORTER, Actor
+from tracker.services.regions import labels_by_id
 
 ENV_USER = "TRACKER_USER"
 ENV_PASSWORD = "TRACKER_PASSWORD"
@@ -110,12 +111,18 @@ def count_users(db: Database) -> int:
 
 
 def _actor_for(user: User) -> Actor:
+    session = object_session(user)
+    label = (
+        labels_by_id(session, [user.unit.id])[user.unit.id]
+        if user.unit is not None and session is not None
+        else None
+    )
     return Actor(
         name=user.name,
         role=user.role,
         user_id=user.id,
         unit_id=user.unit_id,
-        unit_name=user.unit.name if user.unit is not None else None,
+        unit_name=label,
     )
 
 
@@ -228,14 +235,15 @@ def list_users(db: Database, actor: Actor) -> list[dict[str, Any]]:
     """Every account (coordinator only): name, role, unit."""
     actor.require_coordinator("查看用户列表")
     with db.reader() as session:
-        users = session.scalars(select(User).order_by(User.role, User.name))
+        users = session.scalars(select(User).order_by(User.role, User.name)).all()
+        labels = labels_by_id(session, [u.unit_id for u in users if u.unit_id is not None])
         return [
             {
                 "id": u.id,
                 "name": u.name,
                 "role": u.role,
                 "role_label": ROLES.get(u.role, u.role),
-                "unit": u.unit.name if u.unit is not None else None,
+                "unit": labels.get(u.unit_id) if u.unit_id is not None else None,
                 "created_at": u.created_at.isoformat(),
             }
             for u in users

@@ -32,6 +32,7 @@ from ui.views.common import APP_TITLE
 from ui.views.task_detail_view import TaskDetailView
 
 _MENU_FILE = "文件(&F)"
+_MENU_PLAN = "方案(&P)"
 _MENU_UNITS = "单位(&U)"
 _MENU_VIEW = "视图(&V)"
 _MENU_HELP = "帮助(&H)"
@@ -43,6 +44,15 @@ _IMPORT_TIP = (
 _WARNINGS = "导入警告(&W)…"
 _WARNINGS_TIP = "查看导入当前实施方案时，程序无法确定、需要人工核对的地方"
 _QUIT = "退出(&Q)"
+_ARCHIVE = "归档当前方案(&A)…"
+_ARCHIVE_TIP = "归档：方案不再列出，只能查看、不能修改；可随时恢复"
+_UNARCHIVE = "恢复当前方案(&R)"
+_UNARCHIVE_TIP = "把已归档的方案恢复为使用中"
+_DELETE = "删除当前方案(&D)…"
+_DELETE_TIP = "删除方案及其任务和报告期；已有填报的方案须说明理由，建议改为归档"
+_HISTORY = "修订历史(&H)…"
+_HISTORY_TIP = "该方案各版的来源文件及每版的变动"
+_SHOW_ARCHIVED = "显示已归档的方案"
 _UNITS = "单位与别名(&A)…"
 _UNITS_TIP = "查看全部单位及其别名，添加别名，合并同一单位的不同名称"
 _FIND = "查找任务(&F)"
@@ -108,6 +118,20 @@ class MainWindowView(QMainWindow):
         )
         self.about_action = QAction(_ABOUT, self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.archive_action = QAction(_ARCHIVE, self)
+        self.unarchive_action = QAction(_UNARCHIVE, self)
+        self.delete_action = QAction(_DELETE, self)
+        self.history_action = QAction(_HISTORY, self)
+        for action, tip in (
+            (self.archive_action, _ARCHIVE_TIP),
+            (self.unarchive_action, _UNARCHIVE_TIP),
+            (self.delete_action, _DELETE_TIP),
+            (self.history_action, _HISTORY_TIP),
+        ):
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        self.show_archived_action = QAction(_SHOW_ARCHIVED, self)
+        self.show_archived_action.setCheckable(True)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -121,6 +145,14 @@ class MainWindowView(QMainWindow):
         view_menu.addAction(self.clear_filters_action)
         view_menu.addSeparator()
         view_menu.addAction(self.refresh_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.show_archived_action)
+        plan_menu = bar.addMenu(_MENU_PLAN)
+        plan_menu.addAction(self.history_action)
+        plan_menu.addSeparator()
+        plan_menu.addAction(self.archive_action)
+        plan_menu.addAction(self.unarchive_action)
+        plan_menu.addAction(self.delete_action)
         units_menu = bar.addMenu(_MENU_UNITS)
         units_menu.addAction(self.units_action)
         help_menu = bar.addMenu(_MENU_HELP)
@@ -138,7 +170,7 @@ class MainWindowView(QMainWindow):
         toolbar.addWidget(plan_label)
         self.plan_combo = QComboBox()
         self.plan_combo.setToolTip(_PLAN_TIP)
-        self.plan_combo.setMinimumContentsLength(28)
+        self.plan_combo.setMinimumContentsLength(42)
         self.plan_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )

@@ -27,8 +27,10 @@ _TITLE = "单位与别名"
 _INTRO = (
     "常见简称（如“市发改委”“住建局”）导入时已自动归并；程序不认识的写法（如本地的“市发改局”）"
     "会被当作新单位。为单位添加别名，以后的导入会自动识别；已经分开的两个单位可以合并。"
+    "单位按地区区分：银川市和广元市的“市发展改革委”是两个单位（同名时显示为“地区·名称”），"
+    "别名只在该单位所在地区及其下级地区生效。"
 )
-_SEARCH_HINT = "搜索单位名称或别名"
+_SEARCH_HINT = "搜索单位名称、地区或别名"
 _ADD_ALIAS = "添加别名…"
 _MERGE = "合并到…"
 _CLOSE = "关闭"
@@ -66,13 +68,16 @@ class UnitsDialogView(QDialog):
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = record_table(self.proxy, self, stretch_column=1)
+        self.table = record_table(self.proxy, self, stretch_column=2)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 300)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(
+            UnitTableModel.COUNT_COLUMN, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.count_label = QLabel()
         self.add_alias_button = QPushButton(_ADD_ALIAS)
         self.merge_button = QPushButton(_MERGE)

@@ -1,7 +1,7 @@
 """targets: direction (increase / decrease) and baseline year
 
-Revision ID: 0009
-Revises: 0002
+Revision ID: 0005
+Revises: 0003
 Create Date: 2026-11-29 23:30:00
 
 A target now records which way its indicator is to move and the year a change is measured
@@ -10,7 +10,7 @@ Targets already stored get both from their verb, comparator and text, by the rul
 revision (a migration is a snapshot: it does not import the program's current code).
 
 Self-contained: it only adds two columns to ``targets`` and fills them, so it can be
-re-chained after other revisions (0003–0008) without change.
+re-chained after other revisions without change.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0002"
+revision = "0005"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -122,7 +122,11 @@ def test_period_tasks_for_a_reporter_shows_its_own_report(world: World) -> None:
     assert set(rows) == {p.task1, p.task2}  # 市工信局 cooperates on 1, leads 2; not task 3
     own1, own2 = rows[p.task1]["own"], rows[p.task2]["own"]
     assert (own1["role_label"], own1["state_label"], own1["version"]) == ("配合", "未填报", 0)
-    assert (own2["role_label"], own2["state_label"], own2["status"]) == ("牵头", "已报送", "序时推进")
+    assert (own2["role_label"], own2["state_label"], own2["status"]) == (
+        "牵头",
+        "已报送",
+        "序时推进",
+    )
     assert own2["version"] == 2
     # the reporter's light is about the unit's own report
     assert (rows[p.task1]["light"], rows[p.task2]["light"]) == ("yellow", "done")

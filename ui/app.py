@@ -29,6 +29,7 @@ from ui import dialogs, errors
 from ui.account import FirstRunDialog, SignInDialog
 from ui.main_window import MainWindow, describe_database
 from ui.preferences import apply_font_size, saved_database, saved_font_size
+from ui.qt_texts import QtTextSupplement
 from ui.worker import cancel_all_and_wait
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def create_application() -> QApplication:
         QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder
     ):
         app.installTranslator(translator)
+    app.installTranslator(QtTextSupplement(app))  # what that catalogue lacks (file dialog)
     return app
 
 

@@ -228,6 +228,7 @@ class Dashboard(DashboardView):
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
         axis_y.append([_short(c) for c in reversed(categories)] or [_NO_DATA])
+        axis_y.setTruncateLabels(False)  # the labels are cut to _LABEL_CHARS already
         axis_x = QValueAxis()
         axis_x.setLabelFormat("%d")
         top = max((sum(v[i] for _l, _c, v in sets) for i in range(len(categories))), default=0)

@@ -52,6 +52,12 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
 
 _icons: dict[str, QIcon] = {}
+_COMPARATORS = {">=": "≥", "<=": "≤"}
+
+
+def comparator_text(comparator: str | None) -> str:
+    """How a target's comparator is printed (≥ rather than >=)."""
+    return _COMPARATORS.get(comparator or "", comparator or "")
 
 
 def light_icon(light: str | None) -> QIcon:
@@ -512,7 +518,9 @@ class ActualsModel(_ReadOnlyTableModel):
                 return str(target.get("indicator") or "")
             if column == 2:
                 value = format_number(float(target.get("value") or 0))
-                return f"{target.get('comparator') or ''}{value}{target.get('unit') or ''}"
+                return (
+                    f"{comparator_text(target.get('comparator'))}{value}{target.get('unit') or ''}"
+                )
             return self._values[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return _wrap_tooltip(str(target.get("text") or ""))
@@ -642,7 +650,7 @@ class TargetProgressModel(_RecordTableModel):
             str(record.get("task_code") or ""),
             str(record.get("year") or ""),
             str(record.get("indicator") or ""),
-            f"{record.get('comparator') or ''}{target}{unit}",
+            f"{comparator_text(record.get('comparator'))}{target}{unit}",
             "" if actual is None else f"{format_number(float(actual))}{unit}",
             str(record.get("actual_period") or ""),
             _MET_LABELS[record.get("met")],

@@ -47,6 +47,7 @@ _INSTRUCTIONS = "批示 / 督办意见：\n{items}"
 _INSTRUCTION = "· {text}（{by} {at}）"
 _LOCKED = "报告期 {period} 已锁定，不能再修改。"
 _SUBMITTED = "已于 {at} 报送，等待协调员审核；如需修改，请联系协调员退回。"
+_SUBMITTED_REVIEW = "已于 {at} 报送，待审核：请“审核通过”或“退回”。"
 _APPROVED = "已审核通过（{by} {at}）。"
 _RESTORED = "已恢复您尚未保存的修改。"
 _NOT_OWN = "这是其他单位的填报，只能查看。"
@@ -287,9 +288,10 @@ class ReportForm(ReportFormView):
             for name, edit in self.text_edits.items():
                 edit.setPlainText(values.text(name))
             self.actuals_model.set_targets(targets, dict(values.actuals), not self._editable)
-            self.actuals_box.setVisible(bool(targets))
             evidence = list(self._report["evidence"]) if self._report else []
             self.evidence_model.set_records(evidence)
+            others = len(self._context["units"]) - 1 if self._context else 0
+            self.set_side_counts(others, len(targets), len(evidence))
         finally:
             self._filling = False
         self.set_editable(self._editable)
@@ -338,7 +340,8 @@ class ReportForm(ReportFormView):
         if not self._actor.is_coordinator and self._unit_id != self._actor.unit_id:
             return _NOT_OWN
         if report.get("state") == "submitted":
-            return _SUBMITTED.format(at=report.get("submitted_at") or "")
+            text = _SUBMITTED_REVIEW if self._actor.is_coordinator else _SUBMITTED
+            return text.format(at=report.get("submitted_at") or "")
         if report.get("state") == "approved":
             return _APPROVED.format(by=report.get("reviewed_by"), at=report.get("reviewed_at"))
         return _RESTORED if restored else ""

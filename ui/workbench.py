@@ -14,7 +14,8 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QPoint, QSettings, Qt
+from PySide6.QtWidgets import QMenu
 
 from tracker.db import Database
 from tracker.errors import TrackerError
@@ -82,6 +83,7 @@ class Workbench(QObject):
         self._periods: dict[int, dict[str, Any]] = {}
         self._period: dict[str, Any] | None = None
         self._rows: dict[int, dict[str, Any]] = {}
+        self._tabs = window.tabs  # kept: the window's attributes go before its tabs do
         self.form = ReportForm(db, actor)
         self.history = TaskHistory(db, actor)
         window.task_tabs.insertTab(0, self.form, _FORM_TAB)
@@ -113,6 +115,8 @@ class Workbench(QObject):
         window.periods_action.triggered.connect(self._on_periods)
         window.accounts_action.triggered.connect(self._on_accounts)
         window.tabs.currentChanged.connect(self._on_tab_changed)
+        header = window.task_view.horizontalHeader()
+        header.customContextMenuRequested.connect(self._on_header_menu)
         self.form.reports_changed.connect(self._on_reports_changed)
         self.form.dirty_changed.connect(self._on_dirty_changed)
         if self.review is not None:
@@ -255,7 +259,7 @@ class Workbench(QObject):
             self._window.tabs.setTabText(index, text)
 
     def _on_tab_changed(self, index: int) -> None:
-        widget = self._window.tabs.widget(index)
+        widget = self._tabs.widget(index)
         if widget is self.review and self.review is not None:
             self.review.load_if_stale()
         if widget is self.dashboard and self.dashboard is not None:
@@ -277,6 +281,20 @@ class Workbench(QObject):
             window.select_unit(value)
             window.late_check.setChecked(True)
         window.tabs.setCurrentIndex(0)
+
+    def _on_header_menu(self, pos: QPoint) -> None:
+        """The task table's columns, to show or hide (right click on the header)."""
+        header = self._window.task_view.horizontalHeader()
+        model = self._window.task_model
+        menu = QMenu(header)
+        for column in range(model.columnCount()):
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(str(title))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column != 0)  # 序号 always stays
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+        menu.exec(header.mapToGlobal(pos))
 
     # ------------------------------------------------------------ actions
 

@@ -194,7 +194,7 @@ class MainWindowView(QMainWindow):
         toolbar.addWidget(period_label)
         self.period_combo = QComboBox()
         self.period_combo.setToolTip(_PERIOD_TIP)
-        self.period_combo.setMinimumContentsLength(16)
+        self.period_combo.setMinimumContentsLength(24)
         self.period_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -287,20 +287,25 @@ class MainWindowView(QMainWindow):
         widths = {
             TaskColumn.CODE: 64,
             TaskColumn.AREA: 150,
-            TaskColumn.MEASURE: 200,
-            TaskColumn.LEAD: 160,
-            TaskColumn.COOPERATING: 200,
+            TaskColumn.MEASURE: 180,
+            TaskColumn.LEAD: 130,
+            TaskColumn.COOPERATING: 160,
             TaskColumn.TARGETS: 64,
-            ProgressColumn.STATUS: 86,
-            ProgressColumn.REPORTS: 110,
-            ProgressColumn.UPDATED: 130,
-            ProgressColumn.LIGHT: 96,
+            ProgressColumn.STATUS: 80,
+            ProgressColumn.REPORTS: 100,
+            ProgressColumn.UPDATED: 124,
+            ProgressColumn.LIGHT: 92,
         }
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(TaskColumn.CONTENT, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
+        # The area is in the list on the left and the targets in the detail: hidden until
+        # chosen in the header's menu (right click), to leave room for the period columns.
+        for column in (TaskColumn.AREA, TaskColumn.TARGETS):
+            header.setSectionHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         self.detail_view = TaskDetailView()
 
@@ -332,7 +337,7 @@ class MainWindowView(QMainWindow):
         self.main_splitter.setStretchFactor(0, 0)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([260, 1180])
-        self.right_splitter.setSizes([400, 450])
+        self.right_splitter.setSizes([330, 520])
         self.main_splitter.setContentsMargins(6, 6, 6, 6)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)

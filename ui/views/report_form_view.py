@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -55,7 +55,7 @@ _OTHERS = "其他单位的填报"
 _CONSOLIDATE = "汇总配合单位填报"
 _CONSOLIDATE_TIP = "把配合单位已报送的内容，按“【单位】内容”追加到本单位填报的各栏（可重复汇总）"
 _ACTUALS = "量化目标实际值"
-_ACTUALS_HINT = "双击“实际值”一栏填写数字"
+_ACTUALS_HINT = "双击“实际值”一栏填写本期的实际完成数（只填数字）"
 _EVIDENCE = "佐证材料"
 _ADD_EVIDENCE = "添加…"
 _OPEN_EVIDENCE = "打开"
@@ -109,19 +109,25 @@ class ReportFormView(QWidget):
         splitter.setSizes([640, 420])
         self.splitter = splitter
         body.addWidget(splitter, 1)
-        body.addLayout(self._build_buttons())
         # In a scroll area, so that a small screen scrolls the form instead of the form
         # forcing the window to be taller than the screen.
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidget(self.body)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.body.setMinimumHeight(420)
+        self.body.setMinimumHeight(260)
+        # The buttons stay in sight below the scrolled part.
+        self.button_bar = QWidget()
+        buttons = self._build_buttons()
+        buttons.setContentsMargins(0, 4, 0, 0)
+        self.button_bar.setLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.placeholder, 1)
         layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.button_bar)
         self.scroll_area.setVisible(False)
+        self.button_bar.setVisible(False)
 
     # ------------------------------------------------------------ building
 
@@ -129,7 +135,7 @@ class ReportFormView(QWidget):
         row = QHBoxLayout()
         unit_label = QLabel(_UNIT)
         self.unit_combo = QComboBox()
-        self.unit_combo.setMinimumContentsLength(14)
+        self.unit_combo.setMinimumContentsLength(18)
         self.unit_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -166,7 +172,7 @@ class ReportFormView(QWidget):
             edit = QPlainTextEdit()
             edit.setPlaceholderText(_TEXT_HINTS[name])
             edit.setTabChangesFocus(True)
-            edit.setMinimumHeight(64)
+            edit.setMinimumHeight(48)
             title = QLabel(f"<b>{label}</b>")
             title.setBuddy(edit)
             grid.addWidget(title, (i // 2) * 2, i % 2)
@@ -177,10 +183,10 @@ class ReportFormView(QWidget):
         return box
 
     def _build_side(self) -> QWidget:
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.setChildrenCollapsible(False)
-        others = QGroupBox(_OTHERS)
+        self.side_tabs = QTabWidget()
+        others = QWidget()
         others_layout = QVBoxLayout(others)
+        others_layout.setContentsMargins(4, 4, 4, 4)
         self.others_text = QTextBrowser()
         self.others_text.setOpenLinks(False)
         self.consolidate_button = QPushButton(_CONSOLIDATE)
@@ -189,8 +195,9 @@ class ReportFormView(QWidget):
         others_layout.addWidget(self.consolidate_button, 0, Qt.AlignmentFlag.AlignRight)
         self.others_box = others
 
-        actuals = QGroupBox(_ACTUALS)
+        actuals = QWidget()
         actuals_layout = QVBoxLayout(actuals)
+        actuals_layout.setContentsMargins(4, 4, 4, 4)
         self.actuals_model = ActualsModel(self)
         self.actuals_view = record_table(self.actuals_model, stretch_column=1)
         self.actuals_view.setEditTriggers(
@@ -198,15 +205,18 @@ class ReportFormView(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        self.actuals_view.setToolTip(_ACTUALS_HINT)
         header = self.actuals_view.horizontalHeader()
         for column in (0, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        actuals_layout.addWidget(self.actuals_view)
+        hint = QLabel(_ACTUALS_HINT)
+        hint.setStyleSheet("color:#666;")
+        actuals_layout.addWidget(self.actuals_view, 1)
+        actuals_layout.addWidget(hint)
         self.actuals_box = actuals
 
-        evidence = QGroupBox(_EVIDENCE)
+        evidence = QWidget()
         evidence_layout = QVBoxLayout(evidence)
+        evidence_layout.setContentsMargins(4, 4, 4, 4)
         self.evidence_model = EvidenceModel(self)
         self.evidence_view = record_table(self.evidence_model, stretch_column=0)
         header = self.evidence_view.horizontalHeader()
@@ -225,12 +235,20 @@ class ReportFormView(QWidget):
             buttons.addWidget(button)
         evidence_layout.addWidget(self.evidence_view, 1)
         evidence_layout.addLayout(buttons)
+        self.evidence_box = evidence
 
-        side.addWidget(others)
-        side.addWidget(actuals)
-        side.addWidget(evidence)
-        side.setSizes([240, 110, 150])
-        return side
+        self.side_tabs.addTab(others, _OTHERS)
+        self.side_tabs.addTab(actuals, _ACTUALS)
+        self.side_tabs.addTab(evidence, _EVIDENCE)
+        return self.side_tabs
+
+    def set_side_counts(self, others: int, targets: int, evidence: int) -> None:
+        """Show how many other units, targets and evidence files there are on the tabs."""
+        tabs = self.side_tabs
+        tabs.setTabText(0, f"{_OTHERS}（{others}）")
+        tabs.setTabText(1, f"{_ACTUALS}（{targets}）")
+        tabs.setTabText(2, f"{_EVIDENCE}（{evidence}）")
+        tabs.setTabVisible(1, targets > 0)
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -260,6 +278,7 @@ class ReportFormView(QWidget):
         self.placeholder.setText(placeholder)
         self.placeholder.setVisible(not visible)
         self.scroll_area.setVisible(visible)
+        self.button_bar.setVisible(visible)
 
     def set_statuses(self, statuses: Sequence[str]) -> None:
         """The statuses a report may take (first entry: none chosen yet)."""

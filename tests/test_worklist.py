@@ -76,6 +76,16 @@ def test_current_period_skips_locked_periods() -> None:
     assert worklist.choose_current_period([], dt.date(2025, 3, 1)) is None
 
 
+def test_plan_periods_lists_the_choices(world: World) -> None:
+    periods.lock_period(world.db, world.coordinator, world.plan.plan_id, H1)
+    found = worklist.plan_periods(world.db, world.ndrc, world.plan.plan_id)
+    assert [(p["code"], p["name"], p["locked"]) for p in found][:2] == [
+        ("2025H1", "2025年上半年", True),
+        ("2025H2", "2025年全年", False),
+    ]
+    assert found[0]["due_date"] == "2025-07-10" and len(found) == 4
+
+
 # ---------------------------------------------------------------- task states
 
 

@@ -91,9 +91,12 @@ def _fill(
             task["id"],
             period,
             status=STATUSES[n % len(STATUSES)],
+            progress=texts["progress"],
+            results=texts["results"],
+            problems=texts["problems"],
+            next_steps=texts["next_steps"],
             percent=(n * 17) % 101,
             actuals={t["id"]: t["value"] * 0.8 for t in task["targets"][:1]},
-            **texts,
         )
         if n % 7 == 5:
             continue  # a draft

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QMenu
 
 from tracker.db import Database
 from tracker.errors import TrackerError
-from tracker.services import periods, worklist
 from tracker.services import settings as settings_service
+from tracker.services import worklist
 from tracker.services.actor import Actor
 from ui import dialogs, errors
 from ui.accounts_dialog import AccountsDialog
@@ -134,7 +134,7 @@ class Workbench(QObject):
         found: list[dict[str, Any]] = []
         if plan_id is not None:
             try:
-                found = periods.list_periods(self._db, self._actor, plan_id)["periods"]
+                found = worklist.plan_periods(self._db, self._actor, plan_id)
             except TrackerError as exc:
                 errors.show_error(exc, self._window)
         self._periods = {p["id"]: p for p in found}

@@ -18,9 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.db import Database
 from tracker.errors import InvalidInput, NotFound
-from tracker.importing.importer import parse_plan
 from tracker.importing.result import ParsedPlan
-from tracker.importing.units import UnitResolver, split_unit_list
 from tracker.models import (
     ROLE_COOPERATING,
     ROLE_LEAD,
@@ -52,6 +50,9 @@ def user_aliases(session: Session) -> dict[str, str]:
 
 def preview_import(db: Database, path: str | Path, progress: Progress | None = None) -> ParsedPlan:
     """Read and parse a plan document without storing anything (the preview)."""
+    # Imported here: the readers (Word, Excel, fuzzy matching) are not needed to start.
+    from tracker.importing.importer import parse_plan
+
     with db.reader() as session:
         aliases = user_aliases(session)
     return parse_plan(Path(path), aliases=aliases, progress=progress)
@@ -65,6 +66,8 @@ def canonical_task_units(
     name takes the level of the units before it (市发改委 / 工信局 → 市工业和信息化局), with the
     stored aliases. Each list is de-duplicated; a unit typed in both lists stays in both,
     so that the caller can say so."""
+    from tracker.importing.units import UnitResolver, split_unit_list
+
     with db.reader() as session:
         aliases = user_aliases(session)
     leads, coops = split_unit_list(lead_text), split_unit_list(cooperating_text)
@@ -249,32 +252,39 @@ def _store_plan(db: Database, parsed: ParsedPlan, actor: Actor) -> CommitResult:
 # ---------------------------------------------------------------- reading
 
 
-def _task_dict(task: Task) -> dict[str, Any]:
-    lead = [link.unit.name for link in task.unit_links if link.role == ROLE_LEAD]
-    coop = [link.unit.name for link in task.unit_links if link.role == ROLE_COOPERATING]
+def _target_dict(t: Target) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "year": t.year,
+        "indicator": t.indicator,
+        "verb": t.verb,
+        "comparator": t.comparator,
+        "value": t.value,
+        "unit": t.measure_unit,
+        "text": t.text,
+    }
+
+
+def _task_record(
+    task: Task | Any,
+    area: tuple[str, str],
+    links: list[tuple[str, str]],
+    targets: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A task as plain data: ``task`` is the ORM object or a row with the same attribute
+    names, ``area`` its area's (title, code), ``links`` (role, unit name) in document
+    order."""
     return {
         "id": task.id,
         "plan_id": task.plan_id,
-        "area": task.area.title,
-        "area_code": task.area.code,
+        "area": area[0],
+        "area_code": area[1],
         "code": task.code,
         "title": task.measure_title,
         "content": task.content,
-        "lead_units": lead,
-        "cooperating_units": coop,
-        "targets": [
-            {
-                "id": t.id,
-                "year": t.year,
-                "indicator": t.indicator,
-                "verb": t.verb,
-                "comparator": t.comparator,
-                "value": t.value,
-                "unit": t.measure_unit,
-                "text": t.text,
-            }
-            for t in task.targets
-        ],
+        "lead_units": [name for role, name in links if role == ROLE_LEAD],
+        "cooperating_units": [name for role, name in links if role == ROLE_COOPERATING],
+        "targets": targets,
         "deadline": task.deadline,
         "remarks": task.remarks,
         "where": task.source_place,
@@ -282,24 +292,26 @@ def _task_dict(task: Task) -> dict[str, Any]:
     }
 
 
+def _task_dict(task: Task) -> dict[str, Any]:
+    links = [(link.role, link.unit.name) for link in task.unit_links]
+    area = (task.area.title, task.area.code)
+    return _task_record(task, area, links, [_target_dict(t) for t in task.targets])
+
+
 def list_tasks(
     db: Database, actor: Actor, *, plan_id: int | None = None, unit: str | None = None
 ) -> list[dict[str, Any]]:
-    """Stored tasks in document order. A unit reporter sees only the tasks of their unit."""
+    """Stored tasks in document order. A unit reporter sees only the tasks of their unit.
+
+    Read with three plain queries (tasks, their units, their targets) rather than ORM
+    objects: a province's 5,000 tasks load in a fraction of a second.
+    """
     with db.reader() as session:
-        query = (
-            select(Task)
-            .options(
-                selectinload(Task.unit_links).selectinload(TaskUnit.unit),
-                selectinload(Task.targets),
-                selectinload(Task.area),
-            )
-            .order_by(Task.plan_id, Task.position)
-        )
+        ids = select(Task.id)
         if plan_id is not None:
             if session.get(Plan, plan_id) is None:
                 raise NotFound(f"没有编号为 {plan_id} 的实施方案。")
-            query = query.where(Task.plan_id == plan_id)
+            ids = ids.where(Task.plan_id == plan_id)
         unit_ids: list[int] = []
         if unit is not None:
             unit_ids.append(find_unit(session, unit).id)
@@ -308,10 +320,47 @@ def list_tasks(
                 return []
             unit_ids.append(actor.unit_id)
         for uid in unit_ids:
-            query = query.where(
-                Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == uid))
+            ids = ids.where(Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == uid)))
+        tasks = session.execute(
+            select(
+                Task.id,
+                Task.plan_id,
+                Task.code,
+                Task.measure_title,
+                Task.content,
+                Task.deadline,
+                Task.remarks,
+                Task.source_place,
+                Task.version,
+                Area.title.label("area_title"),
+                Area.code.label("area_code"),
             )
-        return [_task_dict(t) for t in session.scalars(query)]
+            .join(Area, Area.id == Task.area_id)
+            .where(Task.id.in_(ids))
+            .order_by(Task.plan_id, Task.position)
+        ).all()
+        links: dict[int, list[tuple[str, str]]] = {}
+        for task_id, role, name in session.execute(
+            select(TaskUnit.task_id, TaskUnit.role, Unit.name)
+            .join(Unit, Unit.id == TaskUnit.unit_id)
+            .where(TaskUnit.task_id.in_(ids))
+            .order_by(TaskUnit.task_id, TaskUnit.role.desc(), TaskUnit.position)
+        ):
+            links.setdefault(task_id, []).append((role, name))
+        targets: dict[int, list[dict[str, Any]]] = {}
+        for target in session.scalars(
+            select(Target).where(Target.task_id.in_(ids)).order_by(Target.position)
+        ):
+            targets.setdefault(target.task_id, []).append(_target_dict(target))
+        return [
+            _task_record(
+                row,
+                (row.area_title, row.area_code),
+                links.get(row.id, []),
+                targets.get(row.id, []),
+            )
+            for row in tasks
+        ]
 
 
 def get_task(db: Database, task_id: int) -> dict[str, Any]:

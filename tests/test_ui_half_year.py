@@ -401,3 +401,25 @@ def test_shortcuts_and_dropping_a_plan(
     data.setUrls([QUrl.fromLocalFile("/tmp/方案.txt")])
     reporter_window.dropEvent(event)
     assert messages.warnings[-1][1] == "仅协调员可以导入实施方案。"
+
+
+def test_tab_order_follows_the_screen(world: World, open_window: Opener) -> None:
+    window = open_window(world.db, world.coordinator)
+    wanted = [
+        window.period_combo,
+        window.search_edit,
+        window.role_combo,
+        window.status_combo,
+        window.late_check,
+        window.area_view,
+        window.task_view,
+    ]
+    seen: list[Any] = []
+    widget = window.plan_combo.nextInFocusChain()
+    for _ in range(500):
+        if widget in wanted and widget not in seen:
+            seen.append(widget)
+        if widget is window.plan_combo:
+            break
+        widget = widget.nextInFocusChain()
+    assert seen == wanted

@@ -25,8 +25,8 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QColor, QCursor, QFont, QShowEvent
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from tracker.db import Database
 from tracker.services import monitoring
@@ -58,7 +58,10 @@ _TARGET_SETS = (("已达到", LIGHT_COLORS[LIGHT_GREEN]), ("未达到", LIGHT_CO
 _TARGET_NONE = ("未填报", _NOT_SUBMITTED_COLOR)
 _MAX_UNITS = 12
 _LABEL_CHARS = 12
-_NO_DATA = "（无数据）"
+_BAR_TIP = "{name}\n{label}：{count}"
+_NO_TASKS = "本方案没有任务"
+_NO_LATE = "本期各单位均已报送"
+_NO_TARGETS = "没有从任务中识别出量化目标"
 
 
 def _short(text: str) -> str:
@@ -214,9 +217,11 @@ class Dashboard(DashboardView):
         chart: QChart,
         categories: Sequence[str],
         sets: Sequence[tuple[str, str, Sequence[int]]],
+        empty: str,
     ) -> QAbstractBarSeries:
-        """Horizontal stacked bars, first category on top."""
+        """Horizontal stacked bars, first category on top; ``empty`` says why there is none."""
         self._reset(chart)
+        chart.setTitle("" if categories else empty)
         series = QHorizontalStackedBarSeries()
         series.setBarWidth(0.7)
         for label, color, values in sets:
@@ -226,18 +231,42 @@ class Dashboard(DashboardView):
             bar_set.append([float(v) for v in reversed(values)])
             series.append(bar_set)
         chart.addSeries(series)
+        chart.legend().setVisible(bool(categories))
+        if not categories:
+            return series  # no axes: the title says why the chart is empty
         axis_y = QBarCategoryAxis()
-        axis_y.append([_short(c) for c in reversed(categories)] or [_NO_DATA])
+        axis_y.append([_short(c) for c in reversed(categories)])
         axis_y.setTruncateLabels(False)  # the labels are cut to _LABEL_CHARS already
+        font = QFont(axis_y.labelsFont())
+        font.setPointSizeF(8)  # ten areas fit without Qt hiding every other label
+        axis_y.setLabelsFont(font)
         axis_x = QValueAxis()
         axis_x.setLabelFormat("%d")
         top = max((sum(v[i] for _l, _c, v in sets) for i in range(len(categories))), default=0)
-        axis_x.setRange(0, max(top, 1))
-        axis_x.applyNiceNumbers()
+        if top <= 5:  # whole numbers only: 0 1 2 …, never 0 0 0 1
+            axis_x.setRange(0, max(top, 1))
+            axis_x.setTickCount(max(top, 1) + 1)
+        else:
+            axis_x.setRange(0, top)
+            axis_x.applyNiceNumbers()
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_y)
         series.attachAxis(axis_x)
+        names = list(categories)
+
+        def hovered(status: bool, index: int, bar_set: QBarSet) -> None:
+            # Every bar names itself on hover: Qt hides category labels that would overlap.
+            if status:
+                name = names[self._category(index, len(names))]
+                tip = _BAR_TIP.format(
+                    name=name, label=bar_set.label(), count=int(bar_set.at(index))
+                )
+                QToolTip.showText(QCursor.pos(), tip)
+            else:
+                QToolTip.hideText()
+
+        series.hovered.connect(hovered)
         return series
 
     def _category(self, index: int, count: int) -> int:
@@ -256,7 +285,7 @@ class Dashboard(DashboardView):
             for status in summary["statuses"]
         ]
         labels = [area_label(code, title) for code, title in self._areas]
-        self.area_series = self._bars(self.area_view.chart(), labels, sets)
+        self.area_series = self._bars(self.area_view.chart(), labels, sets, _NO_TASKS)
         self.area_series.clicked.connect(self._on_area_clicked)
 
     def _on_area_clicked(self, index: int, bar_set: QBarSet) -> None:
@@ -277,7 +306,7 @@ class Dashboard(DashboardView):
             )
             for light in (LIGHT_RED, LIGHT_YELLOW, LIGHT_GREEN)
         ]
-        self.late_series = self._bars(self.late_view.chart(), self._units, sets)
+        self.late_series = self._bars(self.late_view.chart(), self._units, sets, _NO_LATE)
         self.late_series.clicked.connect(self._on_unit_clicked)
 
     def _on_unit_clicked(self, index: int, _bar_set: QBarSet) -> None:
@@ -298,7 +327,7 @@ class Dashboard(DashboardView):
             for i, (label, color) in enumerate(names)
         ]
         labels = [area_label(*a) for a in self._target_areas]
-        self.target_series = self._bars(self.target_view.chart(), labels, sets)
+        self.target_series = self._bars(self.target_view.chart(), labels, sets, _NO_TARGETS)
         self.target_series.clicked.connect(self._on_target_clicked)
 
     def _on_target_clicked(self, index: int, _bar_set: QBarSet) -> None:

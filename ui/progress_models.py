@@ -470,13 +470,14 @@ class ReportHistoryModel(_RecordTableModel):
 class AuditModel(_RecordTableModel):
     """Audit records (:func:`tracker.services.history.list_audit`), oldest first."""
 
-    HEADERS = ("时间", "用户", "操作", "内容", "原值", "新值")
+    HEADERS = ("时间", "用户", "操作", "对象", "内容", "原值", "新值")
 
     def _cells_of(self, record: Mapping[str, Any]) -> tuple[str, ...]:
         return (
             str(record.get("at") or ""),
             str(record.get("user") or ""),
             str(record.get("action_label") or ""),
+            str(record.get("subject") or record.get("object_label") or ""),
             str(record.get("field_label") or ""),
             _one_line(str(record.get("before") or "")),
             _one_line(str(record.get("after") or "")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
@@ -10,6 +12,18 @@ from tracker.errors import TrackerError
 from tracker.services import history, worklist
 from tracker.services.actor import Actor
 from ui.views.task_history_view import TaskHistoryView
+
+
+def with_subjects(
+    trail: list[dict[str, Any]], reports: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The audit records, each report record naming whose report of which period it is
+    (several units report on one task)."""
+    names = {r["report_id"]: f"{r['unit']} {r['period_name']}" for r in reports}
+    return [
+        {**r, "subject": names.get(r["object_id"])} if r["object_type"] == "report" else r
+        for r in trail
+    ]
 
 
 class TaskHistory(TaskHistoryView):
@@ -35,14 +49,18 @@ class TaskHistory(TaskHistoryView):
             self.history_model.set_records([])
             self.audit_model.set_records([])
         elif self._loaded_for != self._task_id:
+            message = ""
             try:
                 found = worklist.report_history(self._db, self._actor, self._task_id)
                 trail = history.list_audit(self._db, self._actor, task_id=self._task_id)
-            except TrackerError:
-                # The form on the same task says why (it shows the refusal as a dialog).
-                found, trail = [], []
+            except TrackerError as exc:
+                # Said here, not in another dialog: the report form on the same task has
+                # shown the refusal already.
+                found, trail, message = [], [], str(exc)
+            self.message_label.setText(message)
+            self.message_label.setVisible(bool(message))
             self.history_model.set_records(found)
-            self.audit_model.set_records(trail)
+            self.audit_model.set_records(with_subjects(trail, found))
         self._loaded_for = self._task_id
 
     def showEvent(self, event: QShowEvent) -> None:

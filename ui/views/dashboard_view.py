@@ -6,10 +6,12 @@ from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import QMargins, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -39,7 +41,7 @@ def chart_view() -> QChartView:
     legend.setFont(font)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(150)
+    view.setMinimumHeight(200)
     return view
 
 
@@ -54,6 +56,7 @@ def _group(title: str, *widgets: QWidget) -> QGroupBox:
     splitter.setChildrenCollapsible(False)
     for widget in widgets:
         splitter.addWidget(widget)
+    splitter.setSizes([320, 200])
     layout.addWidget(splitter)
     return box
 
@@ -78,12 +81,14 @@ class DashboardView(QWidget):
         self.late_proxy.setSortRole(SORT_ROLE)
         self.late_table = record_table(self.late_proxy, stretch_column=0)
         self.late_table.setSortingEnabled(True)
+        self.late_table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # red lights first
         self.target_model = TargetProgressModel(self)
         self.target_proxy = QSortFilterProxyModel(self)
         self.target_proxy.setSourceModel(self.target_model)
         self.target_proxy.setSortRole(SORT_ROLE)
         self.target_table = record_table(self.target_proxy, stretch_column=2)
         self.target_table.setSortingEnabled(True)
+        self.target_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # plan order
         for table, fitted in (
             (self.late_table, (1, 2, 3)),
             (self.target_table, (0, 1, 3, 4, 5, 6)),
@@ -103,13 +108,19 @@ class DashboardView(QWidget):
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
         body.addWidget(bottom)
-        body.setSizes([360, 460])
+        body.setSizes([360, 540])
         for splitter in (top, bottom, body):
             splitter.setChildrenCollapsible(False)
         heading = QHBoxLayout()
         heading.addWidget(self.summary_label, 1)
         heading.addWidget(hint)
+        # Scrolls on a small screen rather than squeezing ten bars into a sliver.
+        body.setMinimumHeight(880)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(heading)
-        layout.addWidget(body, 1)
+        layout.addWidget(scroll, 1)

@@ -6,6 +6,8 @@ The view only builds widgets and offers small methods to fill them; the controll
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -96,6 +98,7 @@ class MainWindowView(QMainWindow):
         self._build_toolbar()
         self._build_central()
         self._build_status_bar()
+        self._set_tab_order()
 
     # ------------------------------------------------------------ building
 
@@ -343,6 +346,25 @@ class MainWindowView(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.main_splitter, _TASKS_TAB)
         self.setCentralWidget(self.tabs)
+
+    def _set_tab_order(self) -> None:
+        """Tab goes as the eye does: plan and period, the filters, the areas, the table,
+        then the report form under it."""
+        chain = [
+            self.plan_combo,
+            self.period_combo,
+            self.search_edit,
+            self.unit_combo,
+            self.role_combo,
+            self.status_combo,
+            self.late_check,
+            self.clear_filters_button,
+            self.area_view,
+            self.task_view,
+            self.task_tabs,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()

@@ -74,6 +74,7 @@ class PreferencesView(QDialog):
         self.font_spin.setRange(0, 24)
         self.font_spin.setSuffix(" 磅")
         self.font_spin.setSpecialValueText(_FONT_DEFAULT)
+        self.font_spin.setMaximumWidth(160)
         appearance = QGroupBox(_APPEARANCE)
         form = QFormLayout(appearance)
         form.addRow(_FONT, self.font_spin)

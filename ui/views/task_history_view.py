@@ -20,15 +20,15 @@ class TaskHistoryView(QWidget):
         self.history_model = ReportHistoryModel(self)
         self.history_view = record_table(self.history_model, stretch_column=5)
         self.audit_model = AuditModel(self)
-        self.audit_view = record_table(self.audit_model, stretch_column=5)
+        self.audit_view = record_table(self.audit_model, stretch_column=6)
         for view, fitted in (
             (self.history_view, (0, 1, 2, 3, 4, 6)),
-            (self.audit_view, (0, 1, 2, 3)),
+            (self.audit_view, (0, 1, 2, 3, 4)),
         ):
             header = view.horizontalHeader()
             for column in fitted:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.audit_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.audit_view.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         for title, view in ((_HISTORY, self.history_view), (_AUDIT, self.audit_view)):
@@ -38,6 +38,11 @@ class TaskHistoryView(QWidget):
             box_layout.addWidget(QLabel(title))
             box_layout.addWidget(view, 1)
             splitter.addWidget(box)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color:#b00020;")
+        self.message_label.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.message_label)
         layout.addWidget(splitter)

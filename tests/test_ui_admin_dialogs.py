@@ -171,3 +171,22 @@ def test_qt_dialogs_speak_chinese(qtbot: QtBot) -> None:
     labels = {label.objectName(): label.text() for label in dialog.findChildren(QLabel)}
     assert labels["lookInLabel"].startswith("查找范围")
     assert labels["fileTypeLabel"].startswith("文件类型")
+
+
+def test_print_preview_of_a_report(qtbot: QtBot) -> None:
+    from ui.printing import PrintPreview, report_html
+    from ui.report_form import FormValues
+
+    values = FormValues(
+        "序时推进",
+        "45",
+        (("progress", "新增装机"), ("results", ""), ("problems", ""), ("next_steps", "")),
+        (),
+    )
+    task = {"code": "1", "title": "大力发展新能源", "lead_units": ["市发改委"], "content": "x"}
+    period = {"name": "2026年上半年", "due_date": "2026-07-10"}
+    preview = PrintPreview("大力发展新能源", report_html(task, period, values, "市发改委（牵头）"))
+    qtbot.addWidget(preview)
+    text = preview.document.toPlainText()
+    assert "碳达峰任务进展填报单" in text and "新增装机" in text and "45%" in text
+    assert "2026年上半年（截止 2026-07-10）" in text

@@ -38,6 +38,7 @@ from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow, describe_database  # noqa: E402
 from ui.periods_dialog import PeriodsDialog  # noqa: E402
 from ui.preferences import PreferencesDialog  # noqa: E402
+from ui.printing import PrintPreview, report_html  # noqa: E402
 from ui.views.report_form_view import ConflictDialog, TextInputDialog  # noqa: E402
 from ui.worker import BackgroundTask  # noqa: E402
 
@@ -168,6 +169,12 @@ def dialog_screens(camera: Camera, demo: Demo, window: MainWindow, tmp: Path) ->
     )
     reason.edit.setPlainText("请补充项目名称和完成投资额。")
     camera.shoot(reason, "35-return-reason")
+    task = window.selected_task()
+    period = window.workbench.period
+    if task is not None and period is not None:
+        form = window.workbench.form
+        document = report_html(task, period, form.current_values(), form.unit_label())
+        camera.shoot(PrintPreview(str(task["title"]), document, window), "37-print-preview")
     files = QFileDialog(window, "添加佐证材料", str(tmp), "所有文件 (*)")
     files.setOption(QFileDialog.Option.DontUseNativeDialog)
     camera.shoot(files, "36-file-dialog", (760, 480))

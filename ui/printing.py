@@ -10,6 +10,7 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
@@ -30,6 +31,7 @@ _ROWS = (
     ("完成进度", "percent"),
 )
 _PREVIEW_TITLE = "打印预览 — {title}"
+_MARGINS_MM = (20.0, 20.0, 20.0, 20.0)  # left, top, right, bottom
 
 
 def report_html(
@@ -72,7 +74,8 @@ class PrintPreview(QPrintPreviewDialog):
             QPageLayout(
                 QPageSize(QPageSize.PageSizeId.A4),
                 QPageLayout.Orientation.Portrait,
-                QPageLayout().margins(),
+                QMarginsF(*_MARGINS_MM),
+                QPageLayout.Unit.Millimeter,
             )
         )
         super().__init__(self._printer, parent)

@@ -145,6 +145,11 @@ class Workbench(QObject):
         self._window.set_periods([(p["id"], _period_label(p, current_id)) for p in found], chosen)
         self._load_period()
 
+    @property
+    def period(self) -> dict[str, Any] | None:
+        """The period shown, with its due date and days left."""
+        return self._period
+
     def period_id(self) -> int | None:
         """The period chosen."""
         return self._window.current_period_id()

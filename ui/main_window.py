@@ -27,6 +27,7 @@ from tracker.services.actor import Actor
 from ui import dialogs
 from ui.import_dialog import ImportFlow
 from ui.models import AreaKey, task_row_at_place
+from ui.perf import bulk_load
 from ui.units_dialog import UnitsDialog
 from ui.views.common import APP_TITLE
 from ui.views.main_window_view import MainWindowView
@@ -156,9 +157,10 @@ class MainWindow(MainWindowView):
     def load_plan(self, plan_id: int | None) -> None:
         """Show the tasks of ``plan_id`` (None: no plan)."""
         previous_unit, previous_area = self.current_unit(), self.task_proxy.area
-        tasks = plans.list_tasks(self._db, self._actor, plan_id=plan_id) if plan_id else []
-        self.task_model.set_tasks(tasks)
-        self.workbench.load_plan(plan_id)
+        with bulk_load():
+            tasks = plans.list_tasks(self._db, self._actor, plan_id=plan_id) if plan_id else []
+            self.task_model.set_tasks(tasks)
+            self.workbench.load_plan(plan_id)
         areas = self.task_model.areas()
         self.area_model.set_areas(areas, self.task_model.area_counts())
         # the units most involved first, as these are the ones looked for most often

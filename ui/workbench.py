@@ -25,6 +25,7 @@ from tracker.services.actor import Actor
 from ui import dialogs, errors
 from ui.accounts_dialog import AccountsDialog
 from ui.dashboard import Dashboard
+from ui.perf import bulk_load
 from ui.periods_dialog import PeriodsDialog
 from ui.preferences import PreferencesDialog
 from ui.printing import PrintPreview, report_html
@@ -164,15 +165,17 @@ class Workbench(QObject):
         plan_id = window.current_plan_id()
         self._rows = {}
         self._period = None
-        if plan_id is not None and period_id is not None:
-            try:
-                found = worklist.period_tasks(self._db, self._actor, plan_id, period_id)
-            except TrackerError as exc:
-                errors.show_error(exc, window)
-            else:
-                self._rows, self._period = found["tasks"], found["period"]
-        days = self._period["days_left"] if self._period else None
-        window.task_model.set_progress(self._rows, days, reporter=not self._actor.is_coordinator)
+        with bulk_load():
+            if plan_id is not None and period_id is not None:
+                try:
+                    found = worklist.period_tasks(self._db, self._actor, plan_id, period_id)
+                except TrackerError as exc:
+                    errors.show_error(exc, window)
+                else:
+                    self._rows, self._period = found["tasks"], found["period"]
+            days = self._period["days_left"] if self._period else None
+            reporter = not self._actor.is_coordinator
+            window.task_model.set_progress(self._rows, days, reporter=reporter)
         window.area_model.set_lights(window.task_model.area_lights())
         window.refresh_area_counts()
         self._show_period_banner()

@@ -190,3 +190,32 @@ def test_print_preview_of_a_report(qtbot: QtBot) -> None:
     text = preview.document.toPlainText()
     assert "碳达峰任务进展填报单" in text and "新增装机" in text and "45%" in text
     assert "2026年上半年（截止 2026-07-10）" in text
+
+
+def test_the_app_opens_the_database_chosen_in_the_preferences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import app
+
+    settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
+    settings.setValue(preferences.SETTINGS_DATABASE, "sqlite:///chosen.sqlite3")
+    monkeypatch.setattr(app, "QSettings", lambda: settings)
+    monkeypatch.setattr(app, "configure_logging", lambda: None)
+    monkeypatch.setattr(app.errors, "install_excepthook", lambda: None)
+    monkeypatch.delenv("TRACKER_DB", raising=False)
+    opened: list[str | None] = []
+
+    def start(url: str | None, _settings: QSettings | None = None) -> int:
+        opened.append(url)
+        return 0
+
+    monkeypatch.setattr(app, "start", start)
+    assert app.main([]) == 0
+    assert app.main(["--db", "sqlite:///given.sqlite3"]) == 0
+    monkeypatch.setenv("TRACKER_DB", "sqlite:///env.sqlite3")
+    assert app.main([]) == 0
+    assert opened == [
+        "sqlite:///chosen.sqlite3",
+        "sqlite:///given.sqlite3",
+        "sqlite:///env.sqlite3",
+    ]

@@ -104,7 +104,8 @@ def create_application() -> QApplication:
         QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder
     ):
         app.installTranslator(translator)
-    app.installTranslator(QtTextSupplement(app))  # what that catalogue lacks (file dialog)
+    if app.findChild(QtTextSupplement) is None:  # what that catalogue lacks (file dialog)
+        app.installTranslator(QtTextSupplement(app))
     return app
 
 

@@ -16,7 +16,9 @@ starts a fresh process (offscreen Qt) that measures:
 - peak memory of that process (maximum resident set size).
 
 Goals: start < 2 s, keystroke < 100 ms, switching < 100 ms, dashboard < 1 s, memory
-< 400 MB. Exit code 1 when one is missed.
+< 400 MB, in wall time. Exit code 1 when one is missed. The CPU time of each step is
+printed too, with the load average: on a machine shared with other work the wall times
+grow, the CPU times do not.
 """
 
 from __future__ import annotations
@@ -69,33 +71,40 @@ def measure(db_path: str, user: str, password: str) -> dict[str, Any]:
     window.reload_plans()
     window.show()
     _settle()
-    figures: dict[str, Any] = {"start_s": time.perf_counter() - _PROCESS_START}
+    figures: dict[str, Any] = {
+        "start_s": time.perf_counter() - _PROCESS_START,
+        "start_cpu_s": time.process_time(),  # CPU since the process began
+    }
     figures["tasks"] = window.task_model.rowCount()
 
-    keystrokes = []
+    keystrokes, keystrokes_cpu = [], []
     for text in SEARCHES:
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         window.search_edit.setText(text)
         _settle()
         keystrokes.append(1000 * (time.perf_counter() - began))
+        keystrokes_cpu.append(1000 * (time.process_time() - began_cpu))
     window.search_edit.clear()
     _settle()
     figures["keystroke_ms"] = statistics.median(keystrokes)
     figures["keystroke_max_ms"] = max(keystrokes)
+    figures["keystroke_cpu_ms"] = statistics.median(keystrokes_cpu)
 
-    switches = []
+    switches, switches_cpu = [], []
     window.task_tabs.setCurrentWidget(window.workbench.history)  # the heaviest tab read
     for row in range(1, SWITCHES + 1):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         window.select_task_row(row * 97 % window.task_model.rowCount())
         _settle()
         switches.append(1000 * (time.perf_counter() - began))
+        switches_cpu.append(1000 * (time.process_time() - began_cpu))
     figures["switch_ms"] = statistics.median(switches)
     figures["switch_max_ms"] = max(switches)
+    figures["switch_cpu_ms"] = statistics.median(switches_cpu)
 
     dashboard = window.workbench.dashboard
     if dashboard is not None:
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         window.tabs.setCurrentWidget(dashboard)
         _settle()
         task = dashboard.last_task
@@ -104,6 +113,7 @@ def measure(db_path: str, user: str, password: str) -> dict[str, Any]:
             time.sleep(0.002)
         _settle()
         figures["dashboard_s"] = time.perf_counter() - began
+        figures["dashboard_cpu_s"] = time.process_time() - began_cpu
     figures["memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     window.workbench.form.discard_all()
     window.close()
@@ -152,6 +162,11 @@ def report(results: dict[str, dict[str, Any]]) -> bool:
         ("switch task, max ms", "switch_max_ms", "{:.1f}", None),
         ("open dashboard, s", "dashboard_s", "{:.2f}", GOALS["dashboard_s"]),
         ("peak memory, MB", "memory_mb", "{:.0f}", GOAL_MEMORY_MB),
+        # CPU used by the process for the same steps: what an idle machine would take.
+        ("start, CPU s", "start_cpu_s", "{:.2f}", None),
+        ("filter keystroke, CPU ms", "keystroke_cpu_ms", "{:.1f}", None),
+        ("switch task, CPU ms", "switch_cpu_ms", "{:.1f}", None),
+        ("open dashboard, CPU s", "dashboard_cpu_s", "{:.2f}", None),
     ]
     names = list(results)
     print(f"{'measure':<30}" + "".join(f"{n:>14}" for n in names) + f"{'goal':>10}")
@@ -165,7 +180,8 @@ def report(results: dict[str, dict[str, Any]]) -> bool:
                 met = False
         goal_text = f"< {goal:g}" if goal is not None else ""
         print(f"{label:<30}" + "".join(f"{c:>14}" for c in cells) + f"{goal_text:>10}")
-    print("goals:", "met" if met else "NOT met")
+    load = os.getloadavg()[0]
+    print("goals (wall time):", "met" if met else "NOT met", f"— load average {load:.1f}")
     return met
 
 

@@ -10,6 +10,7 @@ The dicts come from the services (:mod:`tracker.services.worklist`, ``reports``,
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
+from tracker.services.access import format_time
 from ui.models import (
     ROW_ROLE,
     SORT_ROLE,
@@ -637,6 +639,13 @@ class PeriodModel(_RecordTableModel):
         return super().data(index, role)
 
 
+def _local_time(stored: Any) -> str:
+    """A stored UTC time given as ISO text, in the computer's local time."""
+    if not stored:
+        return ""
+    return format_time(dt.datetime.fromisoformat(str(stored))) or ""
+
+
 class UserModel(_RecordTableModel):
     """Accounts (:func:`tracker.services.users.list_users`)."""
 
@@ -647,7 +656,7 @@ class UserModel(_RecordTableModel):
             str(record.get("name") or ""),
             str(record.get("role_label") or ""),
             str(record.get("unit") or "—"),
-            str(record.get("created_at") or "")[:16].replace("T", " "),
+            _local_time(record.get("created_at")),
         )
 
 

@@ -39,6 +39,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "fixtures" / "pdf"
@@ -47,14 +49,14 @@ SANS = "Noto Sans CJK SC"
 PASSWORD = "示例"
 
 
-def _font(run: docx.text.run.Run, size: float, family: str = SERIF, bold: bool = False) -> None:
+def _font(run: Run, size: float, family: str = SERIF, bold: bool = False) -> None:
     run.font.size = Pt(size)
     run.font.name = family
     run.font.bold = bold
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), family)
 
 
-def _page_number_field(paragraph: docx.text.paragraph.Paragraph) -> None:
+def _page_number_field(paragraph: Paragraph) -> None:
     """ "— PAGE —" as Word fields, so every page shows its own number."""
     _font(paragraph.add_run("— "), 14)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):

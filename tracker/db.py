@@ -49,6 +49,11 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
+def known_revisions() -> set[str]:
+    """Every migration revision this program knows (a database at another one is newer)."""
+    return _known_revisions()
+
+
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite would defer it).
     dbapi_conn.isolation_level = None

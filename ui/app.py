@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from tracker.services.actor import Actor
 from ui import dialogs, errors
 from ui.account import FirstRunDialog, SignInDialog
 from ui.main_window import MainWindow, describe_database
+from ui.preferences import apply_font_size, saved_database, saved_font_size
+from ui.qt_texts import QtTextSupplement
 from ui.worker import cancel_all_and_wait
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,8 @@ def create_application() -> QApplication:
         QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder
     ):
         app.installTranslator(translator)
+    if app.findChild(QtTextSupplement) is None:  # what that catalogue lacks (file dialog)
+        app.installTranslator(QtTextSupplement(app))
     return app
 
 
@@ -168,8 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging()
     app = create_application()
     errors.install_excepthook()
+    settings = QSettings()
+    apply_font_size(saved_font_size(settings))
+    # --db, then TRACKER_DB, then the database chosen in the preferences, then the default.
+    db_url = args.db or os.environ.get(config.ENV_DB) or saved_database(settings)
     try:
-        started = start(args.db)
+        started = start(db_url, settings)
     except Exception as exc:  # noqa: BLE001 - a start-up bug: crash dialog, then exit
         errors.show_error(exc)
         return EXIT_FAILURE

@@ -7,6 +7,10 @@ tests patch them, because a modal dialog would block a headless test.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 _YES = "确定"
@@ -62,3 +66,33 @@ def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
     if dialog.exec() != QInputDialog.DialogCode.Accepted:
         return None
     return dialog.textValue().strip() or None
+
+
+def choose_open_files(
+    parent: QWidget | None, title: str, name_filter: str, directory: str = ""
+) -> list[str]:
+    """A file chooser for reading several files; the chosen paths ([] when cancelled)."""
+    paths, _selected = QFileDialog.getOpenFileNames(parent, title, directory, name_filter)
+    return list(paths)
+
+
+def choose(
+    parent: QWidget | None, title: str, text: str, buttons: Sequence[str], *, default: int = -1
+) -> int:
+    """A question with several answers; the index of the button pressed, -1 for 取消 (the
+    escape button, always added last)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    added = [box.addButton(label, QMessageBox.ButtonRole.AcceptRole) for label in buttons]
+    cancel = box.addButton(_NO, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(added[default] if 0 <= default < len(added) else cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return added.index(clicked) if clicked in added else -1
+
+
+def open_local_file(path: str) -> bool:
+    """Open a file with the program the system uses for it; False when none could."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))

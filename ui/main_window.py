@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 
 from tracker import __version__
 from tracker.db import Database
@@ -27,12 +27,14 @@ from tracker.services import plan_lifecycle, plans
 from tracker.services.actor import Actor
 from ui import dialogs, errors
 from ui.import_dialog import ImportFlow
-from ui.models import task_row_at_place
+from ui.models import AreaKey, task_row_at_place
+from ui.perf import bulk_load
 from ui.units_dialog import UnitsDialog
 from ui.views.common import APP_TITLE
 from ui.views.main_window_view import MainWindowView
 from ui.views.task_detail_view import TaskDetailDialog
 from ui.warnings_dialog import WarningsDialog
+from ui.workbench import Workbench
 
 _PLAN_LABEL = "{archived}{title}（{region}，第 {revision} 版，{count} 项任务）"
 _ARCHIVED_MARK = "【已归档】"
@@ -67,6 +69,10 @@ _NO_PLAN_TEXT = "还没有选择实施方案。"
 _NO_WARNINGS = "导入“{title}”时没有产生警告。"
 _NOT_FOUND_TITLE = "定位任务"
 _NOT_FOUND_TEXT = "没有找到位于“{where}”的任务。"
+_DROP_TITLE = "导入实施方案"
+_DROP_ONLY_COORDINATOR = "仅协调员可以导入实施方案。"
+_DROP_SUFFIXES = (".txt", ".docx", ".xlsx")
+_DROP_BUSY = "正在导入另一份实施方案，请等它完成后再拖入。"
 _ABOUT_TITLE = "关于 碳达峰任务台账"
 _ABOUT_TEXT = (
     "碳达峰任务台账 {version}\n\n"
@@ -78,7 +84,8 @@ SETTINGS_GEOMETRY = "main/geometry"
 SETTINGS_STATE = "main/state"
 SETTINGS_MAIN_SPLITTER = "main/main_splitter"
 SETTINGS_RIGHT_SPLITTER = "main/right_splitter"
-SETTINGS_TASK_HEADER = "main/task_header"
+# v2: the table gained the period columns; an older saved state would hide them.
+SETTINGS_TASK_HEADER = "main/task_header_v2"
 SETTINGS_LAST_PLAN = "main/last_plan"
 
 
@@ -139,7 +146,10 @@ class MainWindow(MainWindowView):
                 action.setEnabled(False)
                 action.setToolTip(_COORDINATOR_ONLY)
         self._connect()
+        self.workbench = Workbench(self, db, actor, self._settings)
+        self.setAcceptDrops(True)
         self._restore_settings()
+        self.workbench.restore_settings()
 
     def _connect(self) -> None:
         self.import_action.triggered.connect(self._on_import)
@@ -188,8 +198,10 @@ class MainWindow(MainWindowView):
     def load_plan(self, plan_id: int | None) -> None:
         """Show the tasks of ``plan_id`` (None: no plan)."""
         previous_unit, previous_area = self.current_unit(), self.task_proxy.area
-        tasks = plans.list_tasks(self._db, self._actor, plan_id=plan_id) if plan_id else []
-        self.task_model.set_tasks(tasks)
+        with bulk_load():
+            tasks = plans.list_tasks(self._db, self._actor, plan_id=plan_id) if plan_id else []
+            self.task_model.set_tasks(tasks)
+            self.workbench.load_plan(plan_id)
         areas = self.task_model.areas()
         self.area_model.set_areas(areas, self.task_model.area_counts())
         # the units most involved first, as these are the ones looked for most often
@@ -221,7 +233,21 @@ class MainWindow(MainWindowView):
         self.search_edit.clear()
         self.unit_combo.setCurrentIndex(0)
         self.role_combo.setCurrentIndex(0)
+        self.workbench.clear_filters()
         self.area_view.setCurrentIndex(self.area_model.index(0, 0))
+
+    def select_area(self, area: AreaKey | None) -> None:
+        """Show the tasks of ``area`` (as a click in the area list does)."""
+        self.area_view.setCurrentIndex(self.area_model.index(self.area_model.row_of(area), 0))
+
+    def select_unit(self, name: str) -> None:
+        """Filter the tasks on the unit called ``name`` (any role)."""
+        self.role_combo.setCurrentIndex(0)
+        self.unit_combo.setCurrentIndex(max(self.unit_combo.findData(name), 0))
+
+    def refresh_area_counts(self) -> None:
+        """Count the tasks per area again after a filter changed."""
+        self._refresh_area_counts()
 
     def _on_search(self, text: str) -> None:
         self.task_proxy.set_search(text)
@@ -265,6 +291,7 @@ class MainWindow(MainWindowView):
             self._select_proxy_row(0)
         else:
             self.detail_view.show_task(None)
+            self.workbench.show_task(None)
 
     def _select_proxy_row(self, row: int) -> None:
         index = self.task_proxy.index(row, 0)
@@ -295,6 +322,7 @@ class MainWindow(MainWindowView):
         if current.isValid():
             task = self.task_model.task(self.task_proxy.mapToSource(current).row())
         self.detail_view.show_task(task)
+        self.workbench.show_task(task)
 
     def _on_task_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if not index.isValid():
@@ -510,9 +538,41 @@ class MainWindow(MainWindowView):
             self._settings.setValue(SETTINGS_LAST_PLAN, plan_id)
         self._settings.sync()
 
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_plan(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = _dropped_plan(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if not self._actor.is_coordinator:
+            dialogs.warning(self, _DROP_TITLE, _DROP_ONLY_COORDINATOR)
+        elif not self.import_action.isEnabled():
+            self.statusBar().showMessage(_DROP_BUSY, 5000)  # one import at a time
+        else:
+            self.import_file(path)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.workbench.confirm_close():
+            event.ignore()
+            return
+        self.workbench.save_settings()
         self.save_settings()
         for window in (self._warnings_dialog, self._detail_dialog):
             if window is not None:
                 window.close()
         super().closeEvent(event)
+
+
+def _dropped_plan(event: QDragEnterEvent | QDropEvent) -> str | None:
+    """The local plan document dragged onto the window (one .txt/.docx/.xlsx), if any."""
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    if len(urls) != 1 or not urls[0].isLocalFile():
+        return None
+    path = urls[0].toLocalFile()
+    return path if path.lower().endswith(_DROP_SUFFIXES) else None

@@ -761,23 +761,49 @@ def approve_report(
     """审核: accept a submitted report (coordinator only)."""
     actor.require_coordinator("审核填报")
     with db.session() as session:
-        target = _resolve_for_write(session, actor, task_id, period, unit, expect_version)
-        report = _require_report(target)
-        if report.state != STATE_SUBMITTED:
-            raise InvalidInput(
-                f"{_describe(target.task, target.unit, target.period)}"
-                f"{STATE_LABELS[report.state]}，只有已报送的填报可以审核。"
-            )
-        target.note(
-            "approve_report", "state", STATE_LABELS[report.state], STATE_LABELS[STATE_APPROVED]
-        )
-        report.state = STATE_APPROVED
-        report.reviewed_at = utcnow()
-        report.reviewed_by = actor.name
-        report.return_reason = None
-        _touch(report, actor)
-        _commit_changes(session, actor, target)
+        report = _approve(session, actor, ReportKey(task_id, period, unit, expect_version))
         return report_dict(session, report)
+
+
+@dataclass(frozen=True)
+class ReportKey:
+    """Names one unit's report on one task in one period, with the version the caller read
+    (None: whatever is stored), for the review of several reports at once."""
+
+    task_id: int
+    period: str | int
+    unit: str | int | None
+    expect_version: int | None = None
+
+
+def _approve(session: Session, actor: Actor, key: ReportKey) -> ProgressReport:
+    target = _resolve_for_write(
+        session, actor, key.task_id, key.period, key.unit, key.expect_version
+    )
+    report = _require_report(target)
+    if report.state != STATE_SUBMITTED:
+        raise InvalidInput(
+            f"{_describe(target.task, target.unit, target.period)}"
+            f"{STATE_LABELS[report.state]}，只有已报送的填报可以审核。"
+        )
+    target.note("approve_report", "state", STATE_LABELS[report.state], STATE_LABELS[STATE_APPROVED])
+    report.state = STATE_APPROVED
+    report.reviewed_at = utcnow()
+    report.reviewed_by = actor.name
+    report.return_reason = None
+    _touch(report, actor)
+    _commit_changes(session, actor, target)
+    return report
+
+
+def approve_reports(db: Database, actor: Actor, keys: Sequence[ReportKey]) -> list[dict[str, Any]]:
+    """审核 several reports in one transaction: all of them are approved, or — when one is
+    refused (not submitted, changed meanwhile, locked period) — none is, and the error
+    names that report (coordinator only)."""
+    actor.require_coordinator("审核填报")
+    with db.session() as session:
+        done = [_approve(session, actor, key) for key in keys]
+        return [report_dict(session, report) for report in done]
 
 
 def return_report(
@@ -793,28 +819,50 @@ def return_report(
     """退回: send a submitted (or approved) report back to its unit, with a reason
     (coordinator only). The unit edits it, which makes it a draft again, and resubmits."""
     actor.require_coordinator("退回填报")
+    reason = _check_reason(reason)
+    with db.session() as session:
+        key = ReportKey(task_id, period, unit, expect_version)
+        return report_dict(session, _return(session, actor, key, reason))
+
+
+def _check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("退回必须说明理由（--reason）。")
-    with db.session() as session:
-        target = _resolve_for_write(session, actor, task_id, period, unit, expect_version)
-        report = _require_report(target)
-        if report.state not in DONE_STATES:
-            raise InvalidInput(
-                f"{_describe(target.task, target.unit, target.period)}"
-                f"{STATE_LABELS[report.state]}，只有已报送或已审核的填报可以退回。"
-            )
-        target.note(
-            "return_report", "state", STATE_LABELS[report.state], STATE_LABELS[STATE_RETURNED]
+    return _check_text("退回理由", reason)
+
+
+def _return(session: Session, actor: Actor, key: ReportKey, reason: str) -> ProgressReport:
+    target = _resolve_for_write(
+        session, actor, key.task_id, key.period, key.unit, key.expect_version
+    )
+    report = _require_report(target)
+    if report.state not in DONE_STATES:
+        raise InvalidInput(
+            f"{_describe(target.task, target.unit, target.period)}"
+            f"{STATE_LABELS[report.state]}，只有已报送或已审核的填报可以退回。"
         )
-        target.note("return_report", "return_reason", report.return_reason, reason)
-        report.state = STATE_RETURNED
-        report.return_reason = reason
-        report.reviewed_at = utcnow()
-        report.reviewed_by = actor.name
-        _touch(report, actor)
-        _commit_changes(session, actor, target)
-        return report_dict(session, report)
+    target.note("return_report", "state", STATE_LABELS[report.state], STATE_LABELS[STATE_RETURNED])
+    target.note("return_report", "return_reason", report.return_reason, reason)
+    report.state = STATE_RETURNED
+    report.return_reason = reason
+    report.reviewed_at = utcnow()
+    report.reviewed_by = actor.name
+    _touch(report, actor)
+    _commit_changes(session, actor, target)
+    return report
+
+
+def return_reports(
+    db: Database, actor: Actor, keys: Sequence[ReportKey], *, reason: str
+) -> list[dict[str, Any]]:
+    """退回 several reports with one reason, in one transaction: all of them or none, the
+    error naming the report refused (coordinator only)."""
+    actor.require_coordinator("退回填报")
+    reason = _check_reason(reason)
+    with db.session() as session:
+        done = [_return(session, actor, key, reason) for key in keys]
+        return [report_dict(session, report) for report in done]
 
 
 # ---------------------------------------------------------------- consolidation (汇总)

@@ -34,6 +34,9 @@ def record_table(
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
+    # Columns fitted to their contents look at the first rows only: a table of 1,000
+    # targets is measured in no time, and the rows further down are alike.
+    header.setResizeContentsPrecision(100)
     if stretch_column is None:
         header.setStretchLastSection(True)
     else:

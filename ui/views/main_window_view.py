@@ -6,10 +6,13 @@ The view only builds widgets and offers small methods to fill them; the controll
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QCompleter,
     QHBoxLayout,
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyle,
     QTableView,
+    QTabWidget,
     QToolBar,
     QToolButton,
     QTreeView,
@@ -27,13 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.models import AreaTableModel, TaskColumn, TaskFilterProxy, TaskTableModel, UnitRole
+from ui.models import TaskColumn, UnitRole
+from ui.progress_models import AreaProgressModel, PlanTaskModel, PlanTaskProxy, ProgressColumn
 from ui.views.common import APP_TITLE
 from ui.views.task_detail_view import TaskDetailView
 
 _MENU_FILE = "文件(&F)"
 _MENU_PLAN = "方案(&P)"
-_MENU_UNITS = "单位(&U)"
+_MENU_UNITS = "管理(&M)"
+_MENU_REPORT = "填报(&R)"
 _MENU_VIEW = "视图(&V)"
 _MENU_HELP = "帮助(&H)"
 _IMPORT = "导入实施方案(&O)…"
@@ -56,6 +62,21 @@ _SHOW_ARCHIVED = "显示已归档的方案"
 _UNITS = "单位与别名(&A)…"
 _UNITS_TIP = "查看全部单位及其别名，添加别名，合并同一单位的不同名称"
 _FIND = "查找任务(&F)"
+_SAVE = "保存草稿(&S)"
+_SUBMIT = "报送(&B)…"
+_PRINT = "打印填报单(&P)…"
+_PREFERENCES = "首选项(&E)…"
+_PERIODS = "报告期(&P)…"
+_PERIODS_TIP = "修改截止日期，锁定报告期，或说明理由后重新开放"
+_ACCOUNTS = "用户账户(&C)…"
+_ACCOUNTS_TIP = "添加用户，重置密码"
+_PERIOD = "报告期："
+_PERIOD_TIP = "选择要填报或查看的报告期"
+_ALL_STATUSES = "全部状态"
+_ONLY_LATE = "只看逾期"
+_ONLY_LATE_TIP = "只显示已过截止日期、仍有单位未报送的任务（红灯）"
+_TASKS_TAB = "任务"
+_DETAIL_TAB = "任务详情"
 _REFRESH = "刷新(&R)"
 _CLEAR_FILTERS = "清除筛选"
 _ABOUT = "关于(&A)"
@@ -72,6 +93,12 @@ _ROLE_CHOICES = (
 _NO_PLAN = "（尚未导入实施方案）"
 
 
+def _with_key(key: str, standard: QKeySequence.StandardKey) -> list[QKeySequence]:
+    """``key`` first, then the platform's keys for ``standard`` (without repeating ``key``)."""
+    first = QKeySequence(key)
+    return [first, *(k for k in QKeySequence.keyBindings(standard) if k != first)]
+
+
 class MainWindowView(QMainWindow):
     """Widgets of the main window; see the module docstring."""
 
@@ -84,13 +111,14 @@ class MainWindowView(QMainWindow):
         self._build_toolbar()
         self._build_central()
         self._build_status_bar()
+        self._set_tab_order()
 
     # ------------------------------------------------------------ building
 
     def _build_actions(self) -> None:
         style = self.style()
         self.import_action = QAction(_IMPORT, self)
-        self.import_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.import_action.setShortcuts(_with_key("Ctrl+I", QKeySequence.StandardKey.Open))
         self.import_action.setToolTip(_IMPORT_TIP)
         self.import_action.setStatusTip(_IMPORT_TIP)
         self.import_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
@@ -110,12 +138,27 @@ class MainWindowView(QMainWindow):
         self.find_action = QAction(_FIND, self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.refresh_action = QAction(_REFRESH, self)
-        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_action.setShortcuts(_with_key("F5", QKeySequence.StandardKey.Refresh))
         self.refresh_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
         self.clear_filters_action = QAction(_CLEAR_FILTERS, self)
         self.clear_filters_action.setIcon(
             style.standardIcon(QStyle.StandardPixmap.SP_DialogResetButton)
         )
+        self.save_action = QAction(_SAVE, self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
+        self.submit_action = QAction(_SUBMIT, self)
+        self.print_action = QAction(_PRINT, self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.preferences_action = QAction(_PREFERENCES, self)
+        self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.periods_action = QAction(_PERIODS, self)
+        self.periods_action.setToolTip(_PERIODS_TIP)
+        self.periods_action.setStatusTip(_PERIODS_TIP)
+        self.accounts_action = QAction(_ACCOUNTS, self)
+        self.accounts_action.setToolTip(_ACCOUNTS_TIP)
+        self.accounts_action.setStatusTip(_ACCOUNTS_TIP)
         self.about_action = QAction(_ABOUT, self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.archive_action = QAction(_ARCHIVE, self)
@@ -139,7 +182,13 @@ class MainWindowView(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.warnings_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.print_action)
+        file_menu.addAction(self.preferences_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        report_menu = bar.addMenu(_MENU_REPORT)
+        report_menu.addAction(self.save_action)
+        report_menu.addAction(self.submit_action)
         view_menu = bar.addMenu(_MENU_VIEW)
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.clear_filters_action)
@@ -154,6 +203,8 @@ class MainWindowView(QMainWindow):
         plan_menu.addAction(self.unarchive_action)
         plan_menu.addAction(self.delete_action)
         units_menu = bar.addMenu(_MENU_UNITS)
+        units_menu.addAction(self.periods_action)
+        units_menu.addAction(self.accounts_action)
         units_menu.addAction(self.units_action)
         help_menu = bar.addMenu(_MENU_HELP)
         help_menu.addAction(self.about_action)
@@ -176,7 +227,19 @@ class MainWindowView(QMainWindow):
         )
         plan_label.setBuddy(self.plan_combo)
         toolbar.addWidget(self.plan_combo)
+        period_label = QLabel(_PERIOD)
+        period_label.setContentsMargins(10, 0, 4, 0)
+        toolbar.addWidget(period_label)
+        self.period_combo = QComboBox()
+        self.period_combo.setToolTip(_PERIOD_TIP)
+        self.period_combo.setMinimumContentsLength(24)
+        self.period_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        period_label.setBuddy(self.period_combo)
+        toolbar.addWidget(self.period_combo)
         toolbar.addSeparator()
+        toolbar.addAction(self.save_action)
         toolbar.addAction(self.import_action)
         toolbar.addAction(self.warnings_action)
         toolbar.addAction(self.units_action)
@@ -190,14 +253,14 @@ class MainWindowView(QMainWindow):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(_SEARCH_HINT)
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(300)
+        self.search_edit.setMinimumWidth(180)
         layout.addWidget(self.search_edit, 3)
         unit_label = QLabel(_UNIT)
         layout.addWidget(unit_label)
         self.unit_combo = QComboBox()
         self.unit_combo.setEditable(True)
         self.unit_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.unit_combo.setMinimumContentsLength(16)
+        self.unit_combo.setMinimumContentsLength(10)
         self.unit_combo.setMaxVisibleItems(25)
         unit_edit = self.unit_combo.lineEdit()
         assert unit_edit is not None  # the combo is editable
@@ -212,6 +275,12 @@ class MainWindowView(QMainWindow):
         for role, text in _ROLE_CHOICES:
             self.role_combo.addItem(text, role)
         layout.addWidget(self.role_combo)
+        self.status_combo = QComboBox()
+        self.status_combo.setMinimumContentsLength(6)
+        layout.addWidget(self.status_combo)
+        self.late_check = QCheckBox(_ONLY_LATE)
+        self.late_check.setToolTip(_ONLY_LATE_TIP)
+        layout.addWidget(self.late_check)
         self.clear_filters_button = QToolButton()
         self.clear_filters_button.setDefaultAction(self.clear_filters_action)
         self.clear_filters_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -219,7 +288,7 @@ class MainWindowView(QMainWindow):
         return bar
 
     def _build_central(self) -> None:
-        self.area_model = AreaTableModel(self)
+        self.area_model = AreaProgressModel(self)
         self.area_view = QTreeView()
         self.area_view.setModel(self.area_model)
         self.area_view.setRootIsDecorated(False)
@@ -231,9 +300,10 @@ class MainWindowView(QMainWindow):
         area_header.setStretchLastSection(False)
         area_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         area_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.area_view.setIconSize(QSize(14, 14))
 
-        self.task_model = TaskTableModel(self)
-        self.task_proxy = TaskFilterProxy(self)
+        self.task_model = PlanTaskModel(self)
+        self.task_proxy = PlanTaskProxy(self)
         self.task_proxy.setSourceModel(self.task_model)
         self.task_view = QTableView()
         self.task_view.setModel(self.task_proxy)
@@ -255,29 +325,45 @@ class MainWindowView(QMainWindow):
         widths = {
             TaskColumn.CODE: 64,
             TaskColumn.AREA: 150,
-            TaskColumn.MEASURE: 200,
-            TaskColumn.LEAD: 160,
-            TaskColumn.COOPERATING: 200,
+            TaskColumn.MEASURE: 180,
+            TaskColumn.LEAD: 130,
+            TaskColumn.COOPERATING: 160,
             TaskColumn.TARGETS: 64,
+            ProgressColumn.STATUS: 80,
+            ProgressColumn.REPORTS: 100,
+            ProgressColumn.UPDATED: 124,
+            ProgressColumn.LIGHT: 92,
         }
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(TaskColumn.CONTENT, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
+        # The area is in the list on the left and the targets in the detail: hidden until
+        # chosen in the header's menu (right click), to leave room for the period columns.
+        for column in (TaskColumn.AREA, TaskColumn.TARGETS):
+            header.setSectionHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         self.detail_view = TaskDetailView()
 
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
+        self.period_label = QLabel()
+        self.period_label.setWordWrap(True)
+        self.period_label.setTextFormat(Qt.TextFormat.RichText)
+        table_layout.addWidget(self.period_label)
         table_layout.addWidget(self._build_filter_bar())
         table_layout.addWidget(self.task_view, 1)
 
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.setObjectName("right_splitter")
         self.right_splitter.addWidget(table_box)
-        self.right_splitter.addWidget(self.detail_view)
+        self.task_tabs = QTabWidget()
+        self.task_tabs.setDocumentMode(True)
+        self.task_tabs.addTab(self.detail_view, _DETAIL_TAB)
+        self.right_splitter.addWidget(self.task_tabs)
         self.right_splitter.setStretchFactor(0, 3)
         self.right_splitter.setStretchFactor(1, 2)
         self.right_splitter.setChildrenCollapsible(False)
@@ -288,10 +374,32 @@ class MainWindowView(QMainWindow):
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(0, 0)
         self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([280, 1160])
-        self.right_splitter.setSizes([520, 330])
+        self.main_splitter.setSizes([260, 1180])
+        self.right_splitter.setSizes([330, 520])
         self.main_splitter.setContentsMargins(6, 6, 6, 6)
-        self.setCentralWidget(self.main_splitter)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.main_splitter, _TASKS_TAB)
+        self.setCentralWidget(self.tabs)
+
+    def _set_tab_order(self) -> None:
+        """Tab goes as the eye does: plan and period, the filters, the areas, the table,
+        then the report form under it."""
+        chain = [
+            self.plan_combo,
+            self.period_combo,
+            self.search_edit,
+            self.unit_combo,
+            self.role_combo,
+            self.status_combo,
+            self.late_check,
+            self.clear_filters_button,
+            self.area_view,
+            self.task_view,
+            self.task_tabs,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -349,3 +457,39 @@ class MainWindowView(QMainWindow):
     def current_role(self) -> UnitRole:
         """The role chosen next to the unit filter."""
         return UnitRole(self.role_combo.currentData())
+
+    def set_periods(self, periods: list[tuple[int, str]], current: int | None) -> None:
+        """Fill the period selector with (id, label) pairs without emitting a change."""
+        self.period_combo.blockSignals(True)
+        try:
+            self.period_combo.clear()
+            for period_id, label in periods:
+                self.period_combo.addItem(label, period_id)
+            index = self.period_combo.findData(current) if current is not None else -1
+            self.period_combo.setCurrentIndex(max(index, 0))
+            self.period_combo.setEnabled(bool(periods))
+        finally:
+            self.period_combo.blockSignals(False)
+
+    def current_period_id(self) -> int | None:
+        """The id of the period chosen in the selector."""
+        data = self.period_combo.currentData()
+        return data if isinstance(data, int) else None
+
+    def set_statuses(self, statuses: list[str], current: str | None) -> None:
+        """Fill the status filter without emitting a change."""
+        self.status_combo.blockSignals(True)
+        try:
+            self.status_combo.clear()
+            self.status_combo.addItem(_ALL_STATUSES, None)
+            for status in statuses:
+                self.status_combo.addItem(status, status)
+            index = self.status_combo.findData(current) if current is not None else 0
+            self.status_combo.setCurrentIndex(max(index, 0))
+        finally:
+            self.status_combo.blockSignals(False)
+
+    def current_status(self) -> str | None:
+        """The status chosen in the status filter (None: any)."""
+        data = self.status_combo.currentData()
+        return data if isinstance(data, str) else None

@@ -1,0 +1,1 @@
+"""Tools for developers: screenshots and demo databases (not part of the app)."""

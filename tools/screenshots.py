@@ -1,0 +1,226 @@
+"""Screenshots of every screen of the desktop app, offscreen, as PNG files.
+
+    .venv/bin/python tools/screenshots.py [--out DIR] [--no-province]
+
+Builds the sample database (``tools/demo_data.py``) in a temporary folder and photographs
+the sign-in, a reporter's 本单位任务 with the report form (returned, draft, history), the
+conflict dialog, a coordinator's task table, review queue and dashboard, and the periods,
+accounts, preferences, reason and file dialogs; then the same main screens on the
+province-size database (5,000 tasks, 150,000 reports). Chinese needs a CJK font
+(fonts-noto-cjk). Nothing is shown on a display and no dialog waits for a click.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget  # noqa: E402
+
+from tools.demo_data import Demo, build_province, build_sample  # noqa: E402
+from tracker.db import Database  # noqa: E402
+from tracker.services import users  # noqa: E402
+from tracker.services.actor import Actor  # noqa: E402
+from ui.account import SignInDialog  # noqa: E402
+from ui.accounts_dialog import AccountsDialog, AddUserDialog  # noqa: E402
+from ui.app import create_application  # noqa: E402
+from ui.main_window import MainWindow, describe_database  # noqa: E402
+from ui.periods_dialog import PeriodsDialog  # noqa: E402
+from ui.preferences import PreferencesDialog  # noqa: E402
+from ui.printing import PrintPreview, report_html  # noqa: E402
+from ui.views.report_form_view import ConflictDialog, TextInputDialog  # noqa: E402
+from ui.worker import BackgroundTask  # noqa: E402
+
+WINDOW_SIZE = (1440, 900)
+
+
+def settle(seconds: float = 0.15) -> None:
+    """Let Qt lay out and paint."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def wait(task: BackgroundTask | None, timeout: float = 30.0) -> None:
+    """Wait until a background task has delivered its outcome."""
+    end = time.monotonic() + timeout
+    while task is not None and task.is_running and time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    settle()
+
+
+class Camera:
+    """Saves numbered screenshots into one folder and remembers them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.saved: list[Path] = []
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def shoot(self, widget: QWidget, name: str, size: tuple[int, int] | None = None) -> None:
+        if size is not None:
+            widget.resize(*size)
+        widget.show()
+        settle()
+        path = self.folder / f"{name}.png"
+        if not widget.grab().save(str(path)):
+            raise RuntimeError(f"could not write {path}")
+        self.saved.append(path)
+        print(path)
+
+
+def _window(db: Database, actor: Actor, folder: Path) -> MainWindow:
+    settings = QSettings(str(folder / f"settings-{actor.name}.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(db, actor, settings=settings)
+    window.resize(*WINDOW_SIZE)
+    window.reload_plans()
+    return window
+
+
+def _select_task(window: MainWindow, accept: Callable[[int], bool]) -> None:
+    model = window.task_model
+    for row in range(model.rowCount()):
+        if accept(row):
+            window.select_task_row(row)
+            return
+
+
+def _own_state(window: MainWindow, state: str) -> Callable[[int], bool]:
+    def accept(row: int) -> bool:
+        found = window.task_model.progress(row)
+        return bool(found and found["own"] and found["own"]["state"] == state)
+
+    return accept
+
+
+def reporter_screens(camera: Camera, demo: Demo, tmp: Path, prefix: str) -> None:
+    reporter = next(iter(demo.reporters.values()))
+    window = _window(demo.db, reporter, tmp)
+    _select_task(window, _own_state(window, "returned"))
+    camera.shoot(window, f"{prefix}-reporter-tasks-returned")
+    _select_task(window, _own_state(window, "draft"))
+    window.workbench.form.text_edits["problems"].appendPlainText("（补充）配套电网建设滞后。")
+    camera.shoot(window, f"{prefix}-reporter-form-unsaved-edit")
+    window.task_tabs.setCurrentWidget(window.workbench.history)
+    camera.shoot(window, f"{prefix}-reporter-history")
+    window.workbench.form.discard_all()
+    window.close()
+
+
+def coordinator_screens(camera: Camera, demo: Demo, tmp: Path, prefix: str) -> MainWindow:
+    window = _window(demo.db, demo.coordinator, tmp)
+    _select_task(window, lambda row: (window.task_model.progress(row) or {}).get("reports_in") == 1)
+    camera.shoot(window, f"{prefix}-coordinator-tasks")
+    review = window.workbench.review
+    assert review is not None
+    window.tabs.setCurrentWidget(review)
+    settle()
+    review.select_rows([0, 1, 2])
+    camera.shoot(window, f"{prefix}-coordinator-review")
+    dashboard = window.workbench.dashboard
+    assert dashboard is not None
+    window.tabs.setCurrentWidget(dashboard)
+    settle(0.05)
+    wait(dashboard.last_task)
+    camera.shoot(window, f"{prefix}-coordinator-dashboard")
+    return window
+
+
+def dialog_screens(camera: Camera, demo: Demo, window: MainWindow, tmp: Path) -> None:
+    db, coordinator = demo.db, demo.coordinator
+    camera.shoot(SignInDialog(db, describe_database(db), last_name="填报员1"), "01-sign-in")
+    periods = PeriodsDialog(db, coordinator, demo.plan_id, window)
+    periods.select_row(1)
+    camera.shoot(periods, "30-periods")
+    camera.shoot(AccountsDialog(db, coordinator, window), "31-accounts")
+    add = AddUserDialog(db, coordinator, window)
+    add.name_edit.setText("经信局填报员")
+    add.unit_combo.setCurrentIndex(2)
+    camera.shoot(add, "32-add-user")
+    settings = QSettings(str(tmp / "prefs.ini"), QSettings.Format.IniFormat)
+    preferences = PreferencesDialog(settings, window)
+    camera.shoot(preferences, "33-preferences")
+    conflict = ConflictDialog(
+        "任务 12（大力发展新能源）“市发展改革委”2026年全年的填报已被“填报员1”于 2026-11-29 10:20 修改"
+        "（当前版本 4，您读取的是版本 3）。为避免覆盖他人的修改，本次未保存；请重新查看后再修改。",
+        [
+            ("工作进展", "完成 3 个光伏项目备案。", "完成 3 个光伏项目备案，新增装机 12 万千瓦。"),
+            ("完成进度", "40", "45"),
+        ],
+        window,
+    )
+    conflict.show_comparison()
+    camera.shoot(conflict, "34-conflict-compare")
+    reason = TextInputDialog(
+        "退回填报", "退回所选的 3 份填报。请说明理由（各单位将在填报顶部看到）：", "退回", window
+    )
+    reason.edit.setPlainText("请补充项目名称和完成投资额。")
+    camera.shoot(reason, "35-return-reason")
+    task = window.selected_task()
+    period = window.workbench.period
+    if task is not None and period is not None:
+        form = window.workbench.form
+        document = report_html(task, period, form.current_values(), form.unit_label())
+        camera.shoot(PrintPreview(str(task["title"]), document, window), "37-print-preview")
+    files = QFileDialog(window, "添加佐证材料", str(tmp), "所有文件 (*)")
+    files.setOption(QFileDialog.Option.DontUseNativeDialog)
+    camera.shoot(files, "36-file-dialog", (760, 480))
+    files.close()
+
+
+def sample(camera: Camera, tmp: Path) -> None:
+    db = Database.open(str(tmp / "sample.sqlite3"))
+    try:
+        demo = build_sample(db)
+        reporter_screens(camera, demo, tmp, "10-sample")
+        window = coordinator_screens(camera, demo, tmp, "20-sample")
+        dialog_screens(camera, demo, window, tmp)
+        window.close()
+    finally:
+        db.close()
+
+
+def province(camera: Camera, tmp: Path) -> None:
+    print("building the province-size database (5,000 tasks, 150,000 reports) …", file=sys.stderr)
+    db = Database.open(str(tmp / "province.sqlite3"))
+    try:
+        demo = build_province(db)
+        reporter_screens(camera, demo, tmp, "40-province")
+        window = coordinator_screens(camera, demo, tmp, "50-province")
+        window.close()
+    finally:
+        db.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the screenshots; prints each file written."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--no-province", action="store_true", help="skip the big database")
+    args = parser.parse_args(argv)
+    create_application()
+    users.SCRYPT_PARAMS = users.ScryptParams(n=2**12, r=8, p=1)  # demo accounts only
+    camera = Camera(args.out)
+    with tempfile.TemporaryDirectory(prefix="tracker-shots-") as folder:
+        sample(camera, Path(folder))
+        if not args.no_province:
+            province(camera, Path(folder))
+    print(f"{len(camera.saved)} screenshots in {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,335 @@
+"""The 统计与催办 tab (controller): the period at a glance, as charts.
+
+Tasks by status (a ring), per area the tasks by status (stacked bars), the units with
+reports missing coloured by their 催办 light, and the targets met / not met / without a
+value per area. The figures come from :func:`tracker.services.monitoring.summary` and
+:func:`~tracker.services.monitoring.remind`, read in the background when the tab is shown
+(and again after a change). Clicking a slice or a bar asks the main window to filter the
+task table (``filter_requested``: kind and value).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCharts import (
+    QAbstractBarSeries,
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QHorizontalStackedBarSeries,
+    QPieSeries,
+    QPieSlice,
+    QValueAxis,
+)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QFont, QShowEvent
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from tracker.db import Database
+from tracker.services import monitoring
+from tracker.services import settings as settings_service
+from tracker.services.actor import Actor
+from ui import errors
+from ui.models import AreaKey, area_label
+from ui.progress_models import (
+    LIGHT_COLORS,
+    LIGHT_GREEN,
+    LIGHT_NAMES,
+    LIGHT_RANK,
+    LIGHT_RED,
+    LIGHT_YELLOW,
+    NOT_SUBMITTED,
+    worst_light,
+)
+from ui.views.dashboard_view import DashboardView
+from ui.worker import BackgroundTask, run_in_background
+
+_LOADING = "正在统计"
+_SUMMARY = (
+    "<b>{period}</b>　任务 {tasks} 项　应报 {expected} 份，已报送 {done} 份，"
+    "未报送 {missing} 份，逾期报送 {late} 份"
+)
+_NO_PERIOD = "请先选择实施方案和报告期。"
+_NOT_SUBMITTED_COLOR = "#bdbdbd"
+_TARGET_SETS = (("已达到", LIGHT_COLORS[LIGHT_GREEN]), ("未达到", LIGHT_COLORS[LIGHT_RED]))
+_TARGET_NONE = ("未填报", _NOT_SUBMITTED_COLOR)
+_MAX_UNITS = 12
+_LABEL_CHARS = 12
+_BAR_TIP = "{name}\n{label}：{count}"
+_NO_TASKS = "本方案没有任务"
+_NO_LATE = "本期各单位均已报送"
+_NO_TARGETS = "没有从任务中识别出量化目标"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
+
+
+def unit_lights(remind: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The units of a 催办 list with their light: the most urgent of their missing tasks."""
+    lights: dict[str, list[str]] = {}
+    for task in remind["tasks"]:
+        for missing in task["missing"]:
+            lights.setdefault(missing["unit"], []).append(task["light"])
+    return [{**u, "light": worst_light(lights.get(u["unit"], []))} for u in remind["units"]]
+
+
+class Dashboard(DashboardView):
+    """See the module docstring."""
+
+    filter_requested = Signal(str, object)
+    loaded = Signal()
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._actor = actor
+        self._plan_id: int | None = None
+        self._period: Mapping[str, Any] | None = None
+        self._area_of: dict[int, AreaKey] = {}
+        self._stale = True
+        self._areas: list[AreaKey] = []
+        self._target_areas: list[AreaKey] = []
+        self._units: list[str] = []
+        self.summary: dict[str, Any] | None = None
+        self.remind: dict[str, Any] | None = None
+        self.last_task: BackgroundTask | None = None
+        self.summary_label.setText(_NO_PERIOD)
+
+    def set_period(
+        self,
+        plan_id: int | None,
+        period: Mapping[str, Any] | None,
+        area_of: Mapping[int, AreaKey] | None = None,
+    ) -> None:
+        """The plan and period to show (``area_of``: task id → area, for the targets)."""
+        self._plan_id, self._period = plan_id, period
+        if area_of is not None:
+            self._area_of = dict(area_of)
+        self.mark_stale()
+
+    def mark_stale(self) -> None:
+        """Reports changed: count again (now if visible)."""
+        self._stale = True
+        if self.isVisible():
+            self.load()
+
+    def load_if_stale(self) -> None:
+        """Count again if something changed since the last time."""
+        if self._stale:
+            self.load()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.load_if_stale()
+
+    def load(self) -> None:
+        """Read the figures in the background, then draw them."""
+        self._stale = False
+        if self._plan_id is None or self._period is None:
+            self.summary_label.setText(_NO_PERIOD)
+            return
+        if self.last_task is not None and self.last_task.is_running:
+            self._stale = True  # a change during the count: count again when it ends
+            return
+        plan_id, code = self._plan_id, str(self._period["code"])
+
+        def job(_progress: object) -> tuple[dict[str, Any], dict[str, Any]]:
+            summary = monitoring.summary(self._db, self._actor, code, plan_id=plan_id)
+            remind = monitoring.remind(self._db, self._actor, code, plan_id=plan_id)
+            return summary, remind
+
+        self.last_task = run_in_background(
+            self,
+            job,
+            self._show,
+            label=_LOADING,
+            on_error=lambda exc: errors.show_error(exc, self),
+            cancellable=False,
+        )
+        self.last_task.finished.connect(self.load_if_stale)
+
+    # ------------------------------------------------------------ drawing
+
+    def _show(self, found: tuple[dict[str, Any], dict[str, Any]]) -> None:
+        self.summary, self.remind = found
+        summary, remind = found
+        states = summary["reports"]["by_state"]
+        done = int(states.get("已报送", 0)) + int(states.get("已审核", 0))
+        expected = int(summary["reports"]["expected"])
+        self.summary_label.setText(
+            _SUMMARY.format(
+                period=html.escape(str(self._period["name"] if self._period else "")),
+                tasks=summary["task_count"],
+                expected=expected,
+                done=done,
+                missing=expected - done,
+                late=summary["reports"]["late"],
+            )
+        )
+        self._draw_states(summary)
+        self._draw_areas(summary)
+        units = unit_lights(remind)
+        self._draw_late(units)
+        self.late_model.set_records(units)
+        self._draw_targets(summary["targets"])
+        self.target_model.set_records(summary["targets"])
+        self.loaded.emit()
+
+    @staticmethod
+    def _colors() -> dict[str, str]:
+        colors = {s.name: s.color for s in settings_service.get().statuses if s.color}
+        colors[NOT_SUBMITTED] = _NOT_SUBMITTED_COLOR
+        return colors
+
+    @staticmethod
+    def _reset(chart: QChart) -> None:
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+
+    def _draw_states(self, summary: Mapping[str, Any]) -> None:
+        chart = self.state_view.chart()
+        self._reset(chart)
+        series = QPieSeries()
+        series.setHoleSize(0.4)
+        colors = self._colors()
+        for status, count in summary["by_status"].items():
+            if not count:
+                continue
+            piece = series.append(f"{status} {count}", count)
+            piece.setColor(QColor(colors.get(status, "#90a4ae")))
+            piece.setProperty("status", status)
+        series.clicked.connect(self._on_state_clicked)
+        chart.addSeries(series)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def _on_state_clicked(self, piece: QPieSlice) -> None:
+        status = piece.property("status")
+        if isinstance(status, str):
+            self.filter_requested.emit("status", status)
+
+    def _bars(
+        self,
+        chart: QChart,
+        categories: Sequence[str],
+        sets: Sequence[tuple[str, str, Sequence[int]]],
+        empty: str,
+    ) -> QAbstractBarSeries:
+        """Horizontal stacked bars, first category on top; ``empty`` says why there is none."""
+        self._reset(chart)
+        chart.setTitle("" if categories else empty)
+        series = QHorizontalStackedBarSeries()
+        series.setBarWidth(0.7)
+        for label, color, values in sets:
+            bar_set = QBarSet(label)
+            bar_set.setColor(QColor(color))
+            bar_set.setBorderColor(QColor(color))
+            bar_set.append([float(v) for v in reversed(values)])
+            series.append(bar_set)
+        chart.addSeries(series)
+        chart.legend().setVisible(bool(categories))
+        if not categories:
+            return series  # no axes: the title says why the chart is empty
+        axis_y = QBarCategoryAxis()
+        axis_y.append([_short(c) for c in reversed(categories)])
+        axis_y.setTruncateLabels(False)  # the labels are cut to _LABEL_CHARS already
+        font = QFont(axis_y.labelsFont())
+        font.setPointSizeF(8)  # ten areas fit without Qt hiding every other label
+        axis_y.setLabelsFont(font)
+        axis_x = QValueAxis()
+        axis_x.setLabelFormat("%d")
+        top = max((sum(v[i] for _l, _c, v in sets) for i in range(len(categories))), default=0)
+        if top <= 5:  # whole numbers only: 0 1 2 …, never 0 0 0 1
+            axis_x.setRange(0, max(top, 1))
+            axis_x.setTickCount(max(top, 1) + 1)
+        else:
+            axis_x.setRange(0, top)
+            axis_x.applyNiceNumbers()
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_y)
+        series.attachAxis(axis_x)
+        names = list(categories)
+
+        def hovered(status: bool, index: int, bar_set: QBarSet) -> None:
+            # Every bar names itself on hover: Qt hides category labels that would overlap.
+            if status:
+                name = names[self._category(index, len(names))]
+                tip = _BAR_TIP.format(
+                    name=name, label=bar_set.label(), count=int(bar_set.at(index))
+                )
+                QToolTip.showText(QCursor.pos(), tip)
+            else:
+                QToolTip.hideText()
+
+        series.hovered.connect(hovered)
+        return series
+
+    def _category(self, index: int, count: int) -> int:
+        return count - 1 - index  # the bars are drawn bottom-up
+
+    def _draw_areas(self, summary: Mapping[str, Any]) -> None:
+        areas = summary["by_area"]
+        self._areas = [(str(a["code"]), str(a["title"])) for a in areas]
+        colors = self._colors()
+        sets = [
+            (
+                status,
+                colors.get(status, "#90a4ae"),
+                [int(a["by_status"].get(status, 0)) for a in areas],
+            )
+            for status in summary["statuses"]
+        ]
+        labels = [area_label(code, title) for code, title in self._areas]
+        self.area_series = self._bars(self.area_view.chart(), labels, sets, _NO_TASKS)
+        self.area_series.clicked.connect(self._on_area_clicked)
+
+    def _on_area_clicked(self, index: int, bar_set: QBarSet) -> None:
+        area = self._areas[self._category(index, len(self._areas))]
+        self.filter_requested.emit("area_status", (area, bar_set.label()))
+
+    def _draw_late(self, units: Sequence[Mapping[str, Any]]) -> None:
+        shown = sorted(
+            units,
+            key=lambda u: (LIGHT_RANK.get(u["light"] or "", 9), -u["missing_tasks"], u["unit"]),
+        )[:_MAX_UNITS]
+        self._units = [str(u["unit"]) for u in shown]
+        sets = [
+            (
+                LIGHT_NAMES[light],
+                LIGHT_COLORS[light],
+                [int(u["missing_tasks"]) if u["light"] == light else 0 for u in shown],
+            )
+            for light in (LIGHT_RED, LIGHT_YELLOW, LIGHT_GREEN)
+        ]
+        self.late_series = self._bars(self.late_view.chart(), self._units, sets, _NO_LATE)
+        self.late_series.clicked.connect(self._on_unit_clicked)
+
+    def _on_unit_clicked(self, index: int, _bar_set: QBarSet) -> None:
+        self.filter_requested.emit("unit", self._units[self._category(index, len(self._units))])
+
+    def _draw_targets(self, targets: Sequence[Mapping[str, Any]]) -> None:
+        counts: dict[AreaKey, list[int]] = {}
+        for target in targets:
+            area = self._area_of.get(int(target["task_id"]))
+            if area is None:
+                continue
+            slot = {True: 0, False: 1, None: 2}[target["met"]]
+            counts.setdefault(area, [0, 0, 0])[slot] += 1
+        self._target_areas = [a for a in self._areas if a in counts]
+        names = [*_TARGET_SETS, _TARGET_NONE]
+        sets = [
+            (label, color, [counts[a][i] for a in self._target_areas])
+            for i, (label, color) in enumerate(names)
+        ]
+        labels = [area_label(*a) for a in self._target_areas]
+        self.target_series = self._bars(self.target_view.chart(), labels, sets, _NO_TARGETS)
+        self.target_series.clicked.connect(self._on_target_clicked)
+
+    def _on_target_clicked(self, index: int, _bar_set: QBarSet) -> None:
+        areas = self._target_areas
+        self.filter_requested.emit("area", areas[self._category(index, len(areas))])

@@ -1,0 +1,150 @@
+"""The accounts dialog's layout, and the forms to add a user and to set a password."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.progress_models import UserModel
+from ui.views.common import record_table
+
+_TITLE = "用户账户"
+_INTRO = "协调员可以做一切操作；填报员绑定一个单位，只能看到并填报本单位牵头或配合的任务。"
+_ADD = "添加用户…"
+_PASSWORD = "重置密码…"
+_CLOSE = "关闭"
+_ADD_TITLE = "添加用户"
+_PASSWORD_TITLE = "重置密码 — {name}"
+_NAME = "用户名："
+_ROLE = "角色："
+_UNIT = "单位："
+_NEW_PASSWORD = "密码："
+_REPEAT = "确认密码："
+_UNIT_HINT = "填报员所属单位（输入可筛选）"
+_OK = "确定"
+_CANCEL = "取消"
+
+
+class AccountsDialogView(QDialog):
+    """The accounts and the buttons acting on them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_TITLE)
+        self.resize(720, 460)
+        intro = QLabel(_INTRO)
+        intro.setWordWrap(True)
+        self.model = UserModel(self)
+        self.table = record_table(self.model, stretch_column=2)
+        header = self.table.horizontalHeader()
+        for column in (0, 1, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.add_button = QPushButton(_ADD)
+        self.password_button = QPushButton(_PASSWORD)
+        self.close_button = QPushButton(_CLOSE)
+        # 停用 and 修改角色 are added here once the account services offer them.
+        self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.add_button)
+        self.buttons.addWidget(self.password_button)
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.close_button)
+        self.message_label = QLabel()
+        self.message_label.setStyleSheet("color:#2e7d32;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message_label)
+        layout.addLayout(self.buttons)
+
+
+class _FormDialog(QDialog):
+    """A form with a message line and 确定 / 取消."""
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(440)
+        self.form = QFormLayout()
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color:#b00020;")
+        self.message_label.setVisible(False)
+        box = QDialogButtonBox()
+        self.ok_button = box.addButton(_OK, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = box.addButton(_CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button.setDefault(True)
+        self.cancel_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message_label)
+        layout.addWidget(box)
+
+    def show_message(self, text: str) -> None:
+        """Say what is wrong (empty: nothing)."""
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def _password_edit(self) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        return edit
+
+
+class AddUserView(_FormDialog):
+    """Name, role, unit (reporters), password twice."""
+
+    def __init__(
+        self, roles: Sequence[tuple[str, str]], units: Sequence[str], parent: QWidget | None
+    ) -> None:
+        super().__init__(_ADD_TITLE, parent)
+        self.name_edit = QLineEdit()
+        self.name_edit.setMaxLength(100)
+        self.role_combo = QComboBox()
+        for role, label in roles:
+            self.role_combo.addItem(label, role)
+        self.unit_combo = QComboBox()
+        self.unit_combo.setEditable(True)
+        self.unit_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.unit_combo.addItems(list(units))
+        self.unit_combo.setCurrentIndex(-1)
+        self.unit_combo.setMinimumContentsLength(20)
+        edit = self.unit_combo.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText(_UNIT_HINT)
+        completer = QCompleter(self.unit_combo.model(), self.unit_combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.unit_combo.setCompleter(completer)
+        self.password_edit = self._password_edit()
+        self.repeat_edit = self._password_edit()
+        self.form.addRow(_NAME, self.name_edit)
+        self.form.addRow(_ROLE, self.role_combo)
+        self.form.addRow(_UNIT, self.unit_combo)
+        self.form.addRow(_NEW_PASSWORD, self.password_edit)
+        self.form.addRow(_REPEAT, self.repeat_edit)
+
+
+class PasswordView(_FormDialog):
+    """A new password, twice."""
+
+    def __init__(self, name: str, parent: QWidget | None) -> None:
+        super().__init__(_PASSWORD_TITLE.format(name=name), parent)
+        self.password_edit = self._password_edit()
+        self.repeat_edit = self._password_edit()
+        self.form.addRow(_NEW_PASSWORD, self.password_edit)
+        self.form.addRow(_REPEAT, self.repeat_edit)

@@ -195,3 +195,28 @@ def test_committed_0001_database_file_opens_in_the_cli(
     assert [(t["title"], t["lead_units"]) for t in tasks] == [("大力发展新能源", ["市发改委"])]
     assert main(["--db", str(copy), "tasks", "--json"]) == 0
     assert "数据库已升级" not in capsys.readouterr().err  # upgraded once only
+
+
+def _with_percent_sign(db_url: str, tmp_path: Path) -> str:
+    """``db_url`` with a ``%`` in it: a SQLite file in a folder named ``100%``, or a
+    PostgreSQL URL whose query carries an (escaped) ``%``, as a password ``p%ss`` would."""
+    if db_url.startswith("sqlite"):
+        folder = tmp_path / "100%"
+        folder.mkdir()
+        return f"sqlite:///{folder / 'tracker.sqlite3'}"
+    engine = create_db_engine(db_url)  # the test database is made at head: empty it first
+    _alembic(engine, "base", down=True)
+    engine.dispose()
+    return db_url + "?application_name=tracker%25test"
+
+
+def test_database_url_with_a_percent_sign_is_migrated(db_url: str, tmp_path: Path) -> None:
+    # Alembic's config is a ConfigParser: a URL put into it with a "%" failed to migrate.
+    url = _with_percent_sign(db_url, tmp_path)
+    assert "%" in url
+    db = Database.open(url)
+    try:
+        with db.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+    finally:
+        db.close()

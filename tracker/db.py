@@ -29,11 +29,12 @@ from tracker.errors import DatabaseError
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def _alembic_config(engine: Engine | None = None) -> Config:
+def _alembic_config() -> Config:
+    # The migrations run on the connection handed over in ``attributes`` (db/env.py), so
+    # the URL is never put into the config: Alembic's ConfigParser would read a ``%`` in a
+    # password or a path (``p%40ss``, ``100%``) as interpolation and fail.
     cfg = Config()
     cfg.set_main_option("script_location", str(config.MIGRATIONS))
-    if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
 
 
@@ -131,7 +132,7 @@ def migrate(engine: Engine) -> Path | None:
         and db_file != ":memory:"
     ):
         backup = backup_sqlite(Path(db_file), current)
-    cfg = _alembic_config(engine)
+    cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -43,14 +43,34 @@ class ScryptParams:
     r: int = 8
     p: int = 1
 
+    def within_bounds(self) -> bool:
+        """Whether a stored hash may ask for this much work: n a power of two in
+        2**10…2**20, r in 1…32, p in 1…16, at most 256 MiB of memory and 16 times the
+        default work. A hash outside is refused, never computed: it could come from a
+        tampered database and ask for gigabytes or hours."""
+        return (
+            _MIN_N <= self.n <= _MAX_N
+            and self.n & (self.n - 1) == 0
+            and 1 <= self.r <= _MAX_R
+            and 1 <= self.p <= _MAX_P
+            and 128 * self.n * self.r <= _MAX_MEMORY
+            and self.n * self.r * self.p <= _MAX_WORK
+        )
+
 
 # Module-level so that tests can lower the cost; verification reads the stored parameters.
 SCRYPT_PARAMS = ScryptParams()
 _SALT_BYTES = 16
 _KEY_BYTES = 32
+# Bounds on what a stored hash may ask for (see ScryptParams.within_bounds).
+_MIN_N, _MAX_N, _MAX_R, _MAX_P = 2**10, 2**20, 32, 16
+_MAX_MEMORY = 256 * 1024 * 1024
+_MAX_WORK = 16 * 2**15 * 8
+_SALT_LENGTHS = range(8, 65)  # bytes
+_KEY_LENGTHS = range(16, 65)
 
 
-def _scrypt(password: str, salt: bytes, params: ScryptParams) -> bytes:
+def _scrypt(password: str, salt: bytes, params: ScryptParams, length: int = _KEY_BYTES) -> bytes:
     return hashlib.scrypt(
         password.encode("utf-8"),
         salt=salt,
@@ -58,7 +78,7 @@ def _scrypt(password: str, salt: bytes, params: ScryptParams) -> bytes:
         r=params.r,
         p=params.p,
         maxmem=256 * params.n * params.r * params.p + 1024 * 1024,
-        dklen=_KEY_BYTES,
+        dklen=length,
     )
 
 
@@ -70,17 +90,33 @@ def hash_password(password: str) -> str:
     return f"scrypt${params.n}${params.r}${params.p}${salt.hex()}${key.hex()}"
 
 
-def verify_password(password: str, stored: str) -> bool:
-    """Whether ``password`` matches the stored hash (constant-time comparison)."""
+def _parse_hash(stored: str) -> tuple[ScryptParams, bytes, bytes] | None:
+    """The parameters, salt and key of a stored hash; None when it is malformed or asks
+    for more (or less) than the bounds allow."""
     try:
         scheme, n, r, p, salt_hex, key_hex = stored.split("$")
-        if scheme != "scrypt":
-            return False
+        if scheme != "scrypt" or max(len(n), len(r), len(p)) > 8:
+            return None
         params = ScryptParams(int(n), int(r), int(p))
         salt, key = bytes.fromhex(salt_hex), bytes.fromhex(key_hex)
     except ValueError:
+        return None
+    if not params.within_bounds() or len(salt) not in _SALT_LENGTHS:
+        return None
+    if len(key) not in _KEY_LENGTHS:
+        return None
+    return params, salt, key
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches the stored hash (constant-time comparison). A
+    malformed hash, or one whose cost parameters are out of bounds, never matches and
+    is not computed."""
+    parsed = _parse_hash(stored)
+    if parsed is None:
         return False
-    return hmac.compare_digest(_scrypt(password, salt, params), key)
+    params, salt, key = parsed
+    return hmac.compare_digest(_scrypt(password, salt, params, len(key)), key)
 
 
 # A hash of nothing in particular, checked when the user does not exist so that a wrong

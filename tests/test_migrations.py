@@ -220,3 +220,24 @@ def test_database_url_with_a_percent_sign_is_migrated(db_url: str, tmp_path: Pat
             assert MigrationContext.configure(conn).get_current_revision() == head_revision()
     finally:
         db.close()
+
+
+def test_upgrade_from_0002_keeps_accounts_active_and_stores_the_default_settings(
+    db_url: str, db: Database
+) -> None:
+    from tracker.services import settings, users
+
+    _alembic(db.engine, "0002", down=True)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (name, role, password_hash, created_at)"
+                " VALUES ('管理员', 'coordinator', :hash, :at)"
+            ),
+            {"hash": users.hash_password("old-password-1"), "at": dt.datetime.now(dt.UTC)},
+        )
+    Database.open(db_url).close()  # upgrades and stores the defaults
+    assert users.authenticate(db, "管理员", "old-password-1").is_coordinator
+    assert settings.get(db) == settings.defaults()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM settings")).scalar() == len(settings.KEYS)

@@ -11,6 +11,7 @@ from tracker.db import Database
 from tracker.errors import InvalidInput, NotFound, PeriodLocked, PermissionDenied
 from tracker.models import Period, Plan
 from tracker.services import history, periods, reports
+from tracker.services import settings as settings_service
 from tracker.services.access import parse_period_code
 from tracker.services.actor import SYSTEM
 
@@ -22,13 +23,16 @@ def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     use_fast_hashing(monkeypatch)
 
 
+DEFAULTS = settings_service.defaults()
+
+
 @pytest.fixture
 def world(db: Database) -> World:
     return make_world(db)
 
 
 def test_half_yearly_schedule_from_start_to_horizon() -> None:
-    specs = periods.schedule("half_yearly", 2025, 2030)
+    specs = periods.schedule("half_yearly", 2025, 2030, DEFAULTS)
     assert len(specs) == 12
     assert [s.code for s in specs[:3]] == ["2025H1", "2025H2", "2026H1"]
     assert specs[-1].code == "2030H2"
@@ -38,7 +42,7 @@ def test_half_yearly_schedule_from_start_to_horizon() -> None:
 
 
 def test_yearly_schedule_has_only_the_annual_reports() -> None:
-    specs = periods.schedule("yearly", 2026, 2035)
+    specs = periods.schedule("yearly", 2026, 2035, DEFAULTS)
     assert [s.code for s in specs] == [f"{y}H2" for y in range(2026, 2036)]
     assert all(s.name.endswith("年全年") for s in specs)
 
@@ -52,7 +56,7 @@ def test_yearly_schedule_has_only_the_annual_reports() -> None:
 )
 def test_bad_schedule_is_refused(cadence: str, start: int, horizon: int, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        periods.schedule(cadence, start, horizon)
+        periods.schedule(cadence, start, horizon, DEFAULTS)
 
 
 @pytest.mark.parametrize(

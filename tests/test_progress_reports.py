@@ -408,19 +408,13 @@ def test_evidence_is_stored_in_the_database_with_its_hash(world: World, tmp_path
         assert session.scalar(select(func.count()).select_from(Evidence)) == 0
 
 
-def test_evidence_above_the_size_cap_is_refused(
-    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    small = settings_service.read_settings()
-    monkeypatch.setattr(
-        settings_service,
-        "get",
-        lambda: type(small)(**{**small.__dict__, "evidence_max_bytes": 1024}),
-    )
+def test_evidence_above_the_size_cap_is_refused(world: World, tmp_path: Path) -> None:
+    # the cap is the database's shared setting
+    settings_service.set_value(world.db, world.coordinator, "evidence_max_bytes", "1KB")
     big = tmp_path / "现场照片.jpg"
     big.write_bytes(b"\xff" * 2048)
     with pytest.raises(
-        InvalidInput, match=r"佐证材料“现场照片.jpg”太大（2.0 KB），单个文件不得超过 1.0 KB"
+        InvalidInput, match=r"佐证材料“现场照片.jpg”太大（2 KB），单个文件不得超过 1 KB"
     ):
         reports.save_report(
             world.db, world.ndrc, world.plan.task1, H1, status="序时推进", evidence=[big]

@@ -167,6 +167,10 @@ class Database:
             db = cls(engine)
             if upgrade:
                 db.backup_made = migrate(engine)
+                # The shared settings live in the database; a new one gets the defaults.
+                from tracker.services import settings  # the services import this module
+
+                settings.seed_defaults(db)
             else:
                 current = current_revision(engine)
                 if current != head_revision():

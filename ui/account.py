@@ -59,7 +59,7 @@ class FirstRunDialog(FirstRunView):
         super().__init__(where, parent)
         self._db = db
         self.actor: Actor | None = None
-        minimum = settings_service.get().password_min_length
+        minimum = settings_service.get(db).password_min_length
         self.password_edit.setPlaceholderText(_PASSWORD_HINT.format(count=minimum))
         self.accept_button.clicked.connect(self._on_create)
         self.reject_button.clicked.connect(self.reject)

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 
 from tracker import __version__
 from tracker.cli import accounts, plans, progress
+from tracker.cli import settings as settings_commands
 from tracker.cli.common import Handler
 from tracker.db import Database
 from tracker.errors import TrackerError
 
 # One module per command group; each has ``register(subparsers)`` and sets ``handler``.
-COMMAND_MODULES = (plans, accounts, progress)
+COMMAND_MODULES = (plans, accounts, progress, settings_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

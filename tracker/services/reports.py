@@ -91,9 +91,8 @@ class EvidenceFile:
 # ---------------------------------------------------------------- input checks
 
 
-def check_status(status: str) -> str:
-    """``status`` if it is in the vocabulary (resources/statuses.json)."""
-    allowed = settings_service.get().status_names
+def check_status(status: str, allowed: Sequence[str]) -> str:
+    """``status`` if it is in the vocabulary ``allowed`` (the database's statuses)."""
     value = status.strip()
     if value not in allowed:
         raise InvalidInput(f"状态“{status}”不在可选范围内：应为 {'、'.join(allowed)} 之一。")
@@ -124,18 +123,18 @@ def check_percent(raw: float | int | str) -> float:
     return value
 
 
-def read_evidence(path: str | Path) -> EvidenceFile:
-    """Read an evidence file, refusing a missing file or one above the size cap."""
+def read_evidence(path: str | Path, cap: int) -> EvidenceFile:
+    """Read an evidence file, refusing a missing file or one above ``cap`` bytes (the
+    shared setting)."""
     file = Path(path)
-    cap = settings_service.get().evidence_max_bytes
     try:
         size = file.stat().st_size
         if not file.is_file():
             raise InvalidInput(f"佐证材料“{file}”不是文件。")
         if size > cap:
             raise InvalidInput(
-                f"佐证材料“{file.name}”太大（{_size_text(size)}），"
-                f"单个文件不得超过 {_size_text(cap)}。"
+                f"佐证材料“{file.name}”太大（{settings_service.size_text(size)}），"
+                f"单个文件不得超过 {settings_service.size_text(cap)}。"
             )
         content = file.read_bytes()
     except FileNotFoundError:
@@ -143,16 +142,10 @@ def read_evidence(path: str | Path) -> EvidenceFile:
     except OSError as exc:
         raise InvalidInput(f"无法读取佐证材料“{file}”：{exc.strerror or exc}") from None
     if len(content) > cap:  # grew while we read it
-        raise InvalidInput(f"佐证材料“{file.name}”太大，单个文件不得超过 {_size_text(cap)}。")
+        raise InvalidInput(
+            f"佐证材料“{file.name}”太大，单个文件不得超过 {settings_service.size_text(cap)}。"
+        )
     return EvidenceFile(file.name, content, hashlib.sha256(content).hexdigest())
-
-
-def _size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} 字节"
 
 
 def _number_text(value: float | None) -> str | None:
@@ -509,7 +502,6 @@ def save_report(
     is the version the caller read (0: "there was no report"); None saves on top of
     whatever is stored. A returned report goes back to draft when edited.
     """
-    new_status = check_status(status) if status is not None else None
     given = {
         "progress": progress,
         "results": results,
@@ -523,9 +515,15 @@ def save_report(
     }
     clear_percent = isinstance(percent, str) and not percent.strip()
     new_percent = None if percent is None or clear_percent else check_percent(percent)
-    files = [read_evidence(path) for path in evidence]
+    # Files are read before the write transaction (a large file must not hold the lock);
+    # the status and the size cap are checked again inside it, against what it reads.
+    cap = settings_service.get(db).evidence_max_bytes if evidence else 0
+    files = [read_evidence(path, cap) for path in evidence]
 
     with db.session() as session:
+        shared = settings_service.load(session)
+        new_status = check_status(status, shared.status_names) if status is not None else None
+        _check_sizes(files, shared.evidence_max_bytes)
         target = _resolve_for_write(session, actor, task_id, period, unit, expect_version)
         report = target.report
         if report is not None:
@@ -567,6 +565,15 @@ def save_report(
             _touch(report, actor)
         _commit_changes(session, actor, target)
         return report_dict(session, report)
+
+
+def _check_sizes(files: Sequence[EvidenceFile], cap: int) -> None:
+    for file in files:
+        if len(file.content) > cap:
+            raise InvalidInput(
+                f"佐证材料“{file.name}”太大（{settings_service.size_text(len(file.content))}），"
+                f"单个文件不得超过 {settings_service.size_text(cap)}。"
+            )
 
 
 def _require_editable(target: _Target, report: ProgressReport) -> None:
@@ -647,7 +654,7 @@ def _add_evidence(
         target.note(
             "add_evidence",
             "evidence",
-            after=f"{file.name}（{_size_text(len(file.content))}，SHA-256 {file.sha256}）",
+            after=f"{file.name}（{settings_service.size_text(len(file.content))}，SHA-256 {file.sha256}）",
         )
         changed = True
     return changed

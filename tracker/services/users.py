@@ -131,8 +131,8 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
-def _check_password_rules(password: str) -> None:
-    minimum = settings_service.get().password_min_length
+def _check_password_rules(db: Database, password: str) -> None:
+    minimum = settings_service.get(db).password_min_length
     if len(password) < minimum:
         raise InvalidInput(f"密码太短：至少需要 {minimum} 个字符。")
     if password != password.strip():
@@ -179,7 +179,7 @@ def add_user(
         raise InvalidInput("填报员必须绑定一个单位（--unit）。")
     if role == ROLE_COORDINATOR and unit:
         raise InvalidInput("协调员不绑定单位（不要给出 --unit）。")
-    _check_password_rules(password)
+    _check_password_rules(db, password)
     password_hash = hash_password(password)
     with db.session() as session:
         existing = session.scalar(select(func.count()).select_from(User)) or 0
@@ -289,7 +289,7 @@ def set_password(db: Database, actor: Actor, name: str, new_password: str) -> No
     """Change a password: one's own, or anyone's for a coordinator."""
     if actor.name != name:
         actor.require_coordinator("修改其他用户的密码")
-    _check_password_rules(new_password)
+    _check_password_rules(db, new_password)
     password_hash = hash_password(new_password)
     with db.session() as session:
         user = _find_user(session, name)

@@ -110,9 +110,9 @@ def test_new_plan_gets_default_schedule(db: Database) -> None:
 
 def test_list_periods_with_report_counts(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.ndrc, p.task1, "2025H1", status="序时推进")
-    reports.save_report(db, world.miit, p.task2, "2025H1", status="序时推进")
-    reports.submit_report(db, world.miit, p.task2, "2025H1")
+    reports.save_report(db, world.ndrc, p.task1, "2025H1", status="序时推进", expect_version=None)
+    reports.save_report(db, world.miit, p.task2, "2025H1", status="序时推进", expect_version=None)
+    reports.submit_report(db, world.miit, p.task2, "2025H1", expect_version=None)
     data = periods.list_periods(db, world.ndrc)  # the only plan: no id needed
     assert data["plan_id"] == p.plan_id
     assert data["cadence_label"] == "每半年"
@@ -166,8 +166,10 @@ def test_due_date_is_editable_per_period(world: World) -> None:
     others = periods.list_periods(db, world.coordinator)["periods"]
     assert others[2]["due_date"] == "2026-07-10"  # 2026H1 keeps the default
     # A submission on 07-15 is now on time.
-    reports.save_report(db, world.ndrc, p.task1, "2025H1", status="序时推进")
-    on_time = reports.submit_report(db, world.ndrc, p.task1, "2025H1", today=dt.date(2025, 7, 15))
+    reports.save_report(db, world.ndrc, p.task1, "2025H1", status="序时推进", expect_version=None)
+    on_time = reports.submit_report(
+        db, world.ndrc, p.task1, "2025H1", today=dt.date(2025, 7, 15), expect_version=None
+    )
     assert on_time["late"] is False
     with pytest.raises(InvalidInput, match="日期“7月20日”无效"):
         periods.set_due_date(db, world.coordinator, p.plan_id, "2025H1", "7月20日")
@@ -193,7 +195,7 @@ def test_locked_period_refuses_due_date_change(world: World) -> None:
 
 def test_changing_the_schedule_keeps_periods_with_reports(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.ndrc, p.task1, "2026H1", status="序时推进")
+    reports.save_report(db, world.ndrc, p.task1, "2026H1", status="序时推进", expect_version=None)
     result = periods.set_schedule(
         db, world.coordinator, p.plan_id, cadence="yearly", horizon_year=2027
     )

@@ -7,8 +7,9 @@ task's targets and evidence files kept inside the database. Workflow:
 
 Every change is one transaction, checked against the rights of the actor and the lock of
 the period, recorded field by field in the audit log, and guarded by the report's version
-counter: a save that carries an older version than the stored one is refused with who
-changed the report and when.
+counter: every write takes the version its caller showed the user (``expect_version``, a
+required argument), and a save that carries an older version than the stored one is refused
+with who changed the report and when.
 """
 
 from __future__ import annotations
@@ -366,6 +367,10 @@ class _Target:
     unit: Unit
     role: str
     report: ProgressReport | None
+    # What the write was based on: the stored version when it was read in this transaction
+    # (None: there was no report), and whether the caller said which version it had shown.
+    based_on: dict[str, Any] | None = None
+    checked: bool = False
     # Audit entries (action, field, before, after), written once the report has its id.
     pending: list[tuple[str, str | None, object, object]] = field(default_factory=list)
 
@@ -395,12 +400,29 @@ def _resolve_for_write(
     report = _load_report(session, task.id, found_unit.id, found_period.id, for_update=True)
     target = _Target(task, found_period, found_unit, roles[found_unit.id], report)
     _check_version(target, expect_version)
+    target.checked = expect_version is not None
+    if report is not None:
+        target.based_on = {
+            "version": report.version,
+            "updated_by": report.updated_by,
+            "updated_at": format_time(report.updated_at),
+        }
     return target
+
+
+def _written(session: Session, target: _Target, report: ProgressReport) -> dict[str, Any]:
+    """The report after a write, with what the write was based on: ``based_on`` (the
+    version read in the transaction, who wrote it and when; None for a new report) and
+    ``version_checked`` (whether the caller gave the version it had shown)."""
+    result = report_dict(session, report)
+    result["based_on"] = target.based_on
+    result["version_checked"] = target.checked
+    return result
 
 
 def _check_version(target: _Target, expect_version: int | None) -> None:
     if expect_version is None:
-        return
+        return  # the caller had shown nothing: the version read here is the base
     report = target.report
     what = _describe(target.task, target.unit, target.period)
     if report is None:
@@ -493,14 +515,19 @@ def save_report(
     percent: float | int | str | None = None,
     actuals: Mapping[int, float | int | str | None] | None = None,
     evidence: Sequence[str | Path] = (),
-    expect_version: int | None = None,
+    expect_version: int | None,
 ) -> dict[str, Any]:
     """Create or change a unit's report; returns it (with its new version).
 
     Arguments left None are unchanged; an empty text clears a field; ``percent=""``
-    clears the percentage; an actual value of None or ``""`` removes it. ``expect_version``
-    is the version the caller read (0: "there was no report"); None saves on top of
-    whatever is stored. A returned report goes back to draft when edited.
+    clears the percentage; an actual value of None or ``""`` removes it. A returned report
+    goes back to draft when edited.
+
+    ``expect_version`` (required, as for every write here) is the version the caller showed
+    the user (0: "there was no report"); a report changed since is refused with who changed
+    it. None — only for a caller that showed nothing, as the command line without
+    ``--expect-version`` — bases the change on the version read in this same transaction,
+    which the result's ``based_on`` names.
     """
     given = {
         "progress": progress,
@@ -564,7 +591,7 @@ def save_report(
             _back_to_draft(target, report)
             _touch(report, actor)
         _commit_changes(session, actor, target)
-        return report_dict(session, report)
+        return _written(session, target, report)
 
 
 def _check_sizes(files: Sequence[EvidenceFile], cap: int) -> None:
@@ -661,7 +688,7 @@ def _add_evidence(
 
 
 def remove_evidence(
-    db: Database, actor: Actor, evidence_id: int, *, expect_version: int | None = None
+    db: Database, actor: Actor, evidence_id: int, *, expect_version: int | None
 ) -> dict[str, Any]:
     """Detach an evidence file from its report (same rights and checks as editing it)."""
     with db.session() as session:
@@ -679,7 +706,7 @@ def remove_evidence(
         _back_to_draft(target, report)
         _touch(report, actor)
         _commit_changes(session, actor, target)
-        return report_dict(session, report)
+        return _written(session, target, report)
 
 
 def evidence_content(db: Database, actor: Actor, evidence_id: int) -> tuple[str, bytes]:
@@ -705,7 +732,7 @@ def submit_report(
     period: str | int,
     unit: str | int | None = None,
     *,
-    expect_version: int | None = None,
+    expect_version: int | None,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """报送: send a draft (or a returned report) for review. A first submission after the
@@ -740,7 +767,7 @@ def submit_report(
                 )
         _touch(report, actor)
         _commit_changes(session, actor, target)
-        return report_dict(session, report)
+        return _written(session, target, report)
 
 
 def approve_report(
@@ -750,7 +777,7 @@ def approve_report(
     period: str | int,
     unit: str | int | None = None,
     *,
-    expect_version: int | None = None,
+    expect_version: int | None,
 ) -> dict[str, Any]:
     """审核: accept a submitted report (coordinator only)."""
     actor.require_coordinator("审核填报")
@@ -771,7 +798,7 @@ def approve_report(
         report.return_reason = None
         _touch(report, actor)
         _commit_changes(session, actor, target)
-        return report_dict(session, report)
+        return _written(session, target, report)
 
 
 def return_report(
@@ -782,7 +809,7 @@ def return_report(
     unit: str | int | None = None,
     *,
     reason: str,
-    expect_version: int | None = None,
+    expect_version: int | None,
 ) -> dict[str, Any]:
     """退回: send a submitted (or approved) report back to its unit, with a reason
     (coordinator only). The unit edits it, which makes it a draft again, and resubmits."""
@@ -808,7 +835,7 @@ def return_report(
         report.reviewed_by = actor.name
         _touch(report, actor)
         _commit_changes(session, actor, target)
-        return report_dict(session, report)
+        return _written(session, target, report)
 
 
 # ---------------------------------------------------------------- consolidation (汇总)
@@ -843,7 +870,7 @@ def consolidate(
     period: str | int,
     unit: str | int | None = None,
     *,
-    expect_version: int | None = None,
+    expect_version: int | None,
 ) -> dict[str, Any]:
     """汇总: take the cooperating units' submitted texts into the lead unit's report.
 
@@ -907,7 +934,7 @@ def consolidate(
             _back_to_draft(target, report)
             _touch(report, actor)
         _commit_changes(session, actor, target)
-        result = report_dict(session, report)
+        result = _written(session, target, report)
         result["merged"] = [name for uid, name in coop if uid in coop_reports]
         result["missing"] = [name for uid, name in coop if uid not in coop_reports]
         return result

@@ -11,7 +11,9 @@ APP_NAME = "tanda-tracker"
 ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "resources"
 MIGRATIONS = ROOT / "db"
-SAMPLE_PLAN = RESOURCES / "sample" / "广元市碳达峰实施方案.txt"
+SAMPLE_DIR = RESOURCES / "sample"
+# A plan of our own writing (a fictional 示例市), shown in the demo database.
+SAMPLE_PLAN = SAMPLE_DIR / "示例市碳达峰实施方案.txt"
 
 ENV_DB = "TRACKER_DB"
 

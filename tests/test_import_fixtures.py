@@ -264,7 +264,7 @@ TABLE: Breakdown = [
     (
         "1",
         T_ENERGY,
-        "推进清洁能源开发利用",
+        "扩大清洁能源供应",
         ["市发展改革委"],
         ["市自然资源局", "市生态环境局", "市林业局"],
     ),
@@ -278,7 +278,7 @@ TABLE: Breakdown = [
     (
         "3",
         T_ENERGY,
-        "提高绿色电力消费比重",
+        "扩大绿电消费",
         ["市发展改革委"],
         ["市工业和信息化局", "国网云岭供电公司"],
     ),
@@ -286,7 +286,7 @@ TABLE: Breakdown = [
     (
         "4",
         T_SAVING,
-        "全面提升节能管理能力",
+        "强化节能管理",
         ["市发展改革委"],
         ["市工业和信息化局", "市市场监管局", "市统计局"],
     ),
@@ -309,14 +309,14 @@ TABLE: Breakdown = [
     (
         "7-1",
         T_INDUSTRY,
-        "推动工业绿色低碳发展",
+        "建设绿色制造体系",
         ["市工业和信息化局"],
         ["市发展改革委", "市生态环境局"],
     ),
     (
         "7-2",
         T_INDUSTRY,
-        "推动工业绿色低碳发展",
+        "建设绿色制造体系",
         ["市生态环境局"],
         ["市工业和信息化局", "市发展改革委"],
     ),
@@ -328,11 +328,11 @@ TABLE: Breakdown = [
         ["市工业和信息化局", "市生态环境局"],
     ),
     # shifted one column right, its area label split over the page break, "市委宣传 部"
-    ("9", T_PEOPLE, "加强生态文明宣传教育", ["市委宣传部"], []),
+    ("9", T_PEOPLE, "开展节能降碳宣传", ["市委宣传部"], []),
     (
         "10",
         T_PEOPLE,
-        "推广绿色低碳生活方式",
+        "倡导简约适度生活",
         ["市发展改革委"],
         ["市教育局", "市住房城乡建设局", "市妇联"],
     ),
@@ -359,12 +359,12 @@ def test_pdf_table_is_the_breakdown_with_every_artefact_repaired(table: ParsedPl
 def test_pdf_table_rows_continued_across_page_breaks(table: ParsedPlan) -> None:
     by_code = {t.code: t for t in table.tasks}
     assert by_code["4"].content == (
-        "严格固定资产投资项目节能审查，加强节能监察能力建设，开展重点用能单位节能诊断服务，"
+        "严格开展新建项目节能审查，充实节能监察力量，为重点用能单位提供节能诊断服务，"
         "推行合同能源管理。"
     )
     shifted = by_code["9"]
-    assert shifted.content.startswith("开展多种形式的资源环境国情教育")
-    assert shifted.content.endswith("全国低碳日等主题宣传活动，增强社会公众绿色低碳意识。")
+    assert shifted.content.startswith("通过讲座、展览和网络平台普及节能降碳知识。")
+    assert shifted.content.endswith("全国低碳日主题活动，提高市民节能降碳意识。")
     assert [(w.where, "错位" in w.message) for w in table.warnings] == [("第83行", True)]
     assert shifted.where == "第83行"
 

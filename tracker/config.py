@@ -30,6 +30,12 @@ def default_db_path() -> Path:
     return data_dir() / "tracker.sqlite3"
 
 
+def demo_db_path() -> Path:
+    """The demo database (the sample plan with example reports), kept apart from the
+    working database in its own file."""
+    return data_dir() / "demo.sqlite3"
+
+
 def resolve_db_url(given: str | None = None) -> str:
     """The database URL from ``--db``, else ``TRACKER_DB``, else the default SQLite file.
 

@@ -21,10 +21,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QCloseEvent
 
 from tracker import __version__
+from tracker import demo as demo_data
 from tracker.db import Database
 from tracker.services import plans
 from tracker.services.actor import Actor
 from ui import dialogs
+from ui.account import ChangePasswordDialog
 from ui.import_dialog import ImportFlow
 from ui.models import task_row_at_place
 from ui.units_dialog import UnitsDialog
@@ -47,6 +49,15 @@ _NO_PLAN_TEXT = "还没有选择实施方案。"
 _NO_WARNINGS = "导入“{title}”时没有产生警告。"
 _NOT_FOUND_TITLE = "定位任务"
 _NOT_FOUND_TEXT = "没有找到位于“{where}”的任务。"
+_DEMO_TITLE = "{app} — 示例数据库 — {name}"
+_WORK_TITLE = "{app} — {name}"
+_DEMO_BANNER = (
+    "示例数据库：示例市的方案和填报均为虚构，演示账户的密码为 {password}。"
+    "开始工作请选择“文件 → 返回工作数据库”"
+)
+_DEMO_PASSWORD_TIP = "示例数据库的账户密码是固定的（{password}），无需修改"
+_PASSWORD_CHANGED_TITLE = "修改密码"
+_PASSWORD_CHANGED = "密码已修改，下次登录请使用新密码。"
 _ABOUT_TITLE = "关于 碳达峰任务台账"
 _ABOUT_TEXT = (
     "碳达峰任务台账 {version}\n\n"
@@ -76,6 +87,8 @@ class MainWindow(MainWindowView):
 
     plan_loaded = Signal(object)
     import_finished = Signal()  # an import started here has ended, whatever the outcome
+    demo_requested = Signal()  # 文件 → 打开示例数据库
+    work_requested = Signal()  # 文件 → 返回工作数据库
 
     def __init__(
         self,
@@ -84,10 +97,12 @@ class MainWindow(MainWindowView):
         *,
         settings: QSettings | None = None,
         show_after_ms: int | None = None,
+        demo: bool = False,
     ) -> None:
         super().__init__()
         self._db = db
         self._actor = actor
+        self.is_demo = demo
         self._settings = settings if settings is not None else QSettings()
         self._show_after_ms = show_after_ms
         self._plans: dict[int, dict[str, Any]] = {}
@@ -97,14 +112,33 @@ class MainWindow(MainWindowView):
         self.database_label.setText(_DATABASE.format(where=describe_database(db)))
         role = _ROLE_COORDINATOR if actor.is_coordinator else _ROLE_REPORTER
         self.user_label.setText(_USER.format(name=actor.name, role=role))
-        self.setWindowTitle(f"{APP_TITLE} — {actor.name}")
+        self._show_mode(demo)
         if not actor.is_coordinator:
             self.import_action.setEnabled(False)
             self.import_action.setToolTip(_COORDINATOR_ONLY)
         self._connect()
         self._restore_settings()
 
+    def _show_mode(self, demo: bool) -> None:
+        """Say everywhere whether this is the demo database (title, banner, menu)."""
+        title = _DEMO_TITLE if demo else _WORK_TITLE
+        self.setWindowTitle(title.format(app=APP_TITLE, name=self._actor.name))
+        self.demo_action.setVisible(not demo)
+        self.work_action.setVisible(demo)
+        self.demo_label.setVisible(demo)
+        if demo:
+            secret = demo_data.password()
+            self.demo_label.setText(_DEMO_BANNER.format(password=secret))
+            # the demo signs in with its known password: keep it
+            self.password_action.setEnabled(False)
+            self.password_action.setToolTip(_DEMO_PASSWORD_TIP.format(password=secret))
+        else:
+            self.password_action.setEnabled(self._actor.user_id is not None)
+
     def _connect(self) -> None:
+        self.demo_action.triggered.connect(self.demo_requested)
+        self.work_action.triggered.connect(self.work_requested)
+        self.password_action.triggered.connect(self._on_change_password)
         self.import_action.triggered.connect(self._on_import)
         self.warnings_action.triggered.connect(self._on_show_warnings)
         self.quit_action.triggered.connect(self.close)
@@ -161,7 +195,7 @@ class MainWindow(MainWindowView):
         self.area_view.setCurrentIndex(self.area_model.index(self.area_model.row_of(area), 0))
         self._refresh_area_counts()
         self.warnings_action.setEnabled(plan_id is not None)
-        if plan_id is not None:
+        if plan_id is not None and not self.is_demo:  # the demo's ids are not the work's
             self._settings.setValue(SETTINGS_LAST_PLAN, plan_id)
         self._update_counts()
         self._select_first_task()
@@ -303,12 +337,6 @@ class MainWindow(MainWindowView):
         flow.start(path)
         return flow
 
-    def import_sample(self, path: str) -> ImportFlow:
-        """Import the sample plan in the background, without a preview."""
-        flow = self._new_import_flow()
-        flow.start_sample(path)
-        return flow
-
     def _on_imported(self, plan_id: int, _created: bool) -> None:
         self.reload_plans(select=plan_id)
 
@@ -347,6 +375,10 @@ class MainWindow(MainWindowView):
         self.select_task_row(row)
         return True
 
+    def _on_change_password(self) -> None:
+        if ChangePasswordDialog.ask(self, self._db, self._actor):
+            dialogs.information(self, _PASSWORD_CHANGED_TITLE, _PASSWORD_CHANGED)
+
     def _on_units(self) -> None:
         if UnitsDialog.show_dialog(self, self._db, self._actor):
             self._on_refresh()
@@ -380,7 +412,7 @@ class MainWindow(MainWindowView):
         self._settings.setValue(SETTINGS_RIGHT_SPLITTER, self.right_splitter.saveState())
         self._settings.setValue(SETTINGS_TASK_HEADER, self.task_view.horizontalHeader().saveState())
         plan_id = self.current_plan_id()
-        if plan_id is not None:
+        if plan_id is not None and not self.is_demo:
             self._settings.setValue(SETTINGS_LAST_PLAN, plan_id)
         self._settings.sync()
 

@@ -216,3 +216,17 @@ def test_start_on_an_old_database_says_where_the_backup_is(
     finally:
         started.window.close()
         started.db.close()
+
+
+def test_declining_says_quit_at_start_up_and_cancel_over_a_window(
+    qtbot: QtBot, gui_db: Database
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    alone = SignInDialog(gui_db, WHERE)
+    qtbot.addWidget(alone)
+    assert alone.reject_button.text() == "退出"
+    window = QWidget()
+    qtbot.addWidget(window)
+    over = FirstRunDialog(gui_db, WHERE, window)  # switching databases from a window
+    assert over.reject_button.text() == "取消"

@@ -114,14 +114,16 @@ def open_database(url: str | None) -> Database:
     return Database.open(url)
 
 
-def sign_in(db: Database, settings: QSettings) -> Actor | None:
-    """The first-run account dialog on a database without users, the sign-in otherwise."""
+def sign_in(db: Database, settings: QSettings, parent: QWidget | None = None) -> Actor | None:
+    """The first-run account dialog on a database without users, the sign-in otherwise
+    (over ``parent`` when switching databases from an open window)."""
     where = describe_database(db)
     if users.count_users(db) == 0:
-        actor = FirstRunDialog.ask(db, where)
+        actor = FirstRunDialog.ask(db, where, parent)
     else:
         last = settings.value(SETTINGS_LAST_USER, "")
-        actor = SignInDialog.ask(db, where, last_name=last if isinstance(last, str) else "")
+        name = last if isinstance(last, str) else ""
+        actor = SignInDialog.ask(db, where, parent, last_name=name)
     if actor is not None:
         settings.setValue(SETTINGS_LAST_USER, actor.name)
     return actor
@@ -200,7 +202,8 @@ class Controller(QObject):
             return exc.exit_code
 
     def _sign_in_and_show(self, db: Database) -> Started | int:
-        actor = sign_in(db, self.settings)
+        parent = self.current.window if self.current is not None else None
+        actor = sign_in(db, self.settings, parent)
         if actor is None:
             db.close()
             return EXIT_CANCELLED

@@ -30,6 +30,7 @@ _NAME_HINT = "例如：市发展改革委"
 _CREATE = "创建账户"
 _SIGN_IN = "登录"
 _QUIT = "退出"
+_CANCEL_SWITCH = "取消"
 _DATABASE = "数据库：{where}"
 
 
@@ -62,7 +63,8 @@ class _AccountView(QDialog):
         self.buttons = QDialogButtonBox()
         self.accept_button = QPushButton(accept_text)
         self.accept_button.setDefault(True)
-        self.reject_button = QPushButton(_QUIT)
+        # At start-up declining ends the program; over an open window it only cancels.
+        self.reject_button = QPushButton(_QUIT if parent is None else _CANCEL_SWITCH)
         self.buttons.addButton(self.accept_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.reject_button, QDialogButtonBox.ButtonRole.RejectRole)
         layout = QVBoxLayout(self)

@@ -23,6 +23,8 @@ from ui import app
 from ui.account import ChangePasswordDialog, FirstRunDialog, SignInDialog
 from ui.main_window import MainWindow
 
+from factories import make_plan
+
 if TYPE_CHECKING:
     from conftest_ui import Messages
 
@@ -171,6 +173,27 @@ def test_second_start_goes_to_the_working_database(
     qtbot.addWidget(started.window)
     try:
         assert not started.demo and started.actor.name == NAME
+    finally:
+        started.window.close()
+        started.db.close()
+        del demo_copy
+
+
+def test_a_database_used_from_the_command_line_is_not_a_first_start(
+    qtbot: QtBot, settings: QSettings, demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # plans imported with the CLI before any account existed
+    work = Database.open(str(config.default_db_path()))
+    make_plan(work)
+    work.close()
+    asked: list[str] = []
+    _first_run(monkeypatch, asked)
+    started = app.start(None, settings)
+    assert isinstance(started, app.Started)
+    qtbot.addWidget(started.window)
+    try:
+        assert not started.demo and asked == [str(config.default_db_path())]
+        assert len(plans.list_plans(started.db, started.actor)) == 1
     finally:
         started.window.close()
         started.db.close()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from tracker import __version__, config, demo
 from tracker.db import Database
 from tracker.errors import TrackerError
-from tracker.services import users
+from tracker.services import plans, users
 from tracker.services.actor import Actor
 from ui import dialogs, errors
 from ui.account import FirstRunDialog, SignInDialog
@@ -150,6 +150,11 @@ def open_demo(parent: QWidget | None, path: Path | None = None) -> tuple[Databas
     return outcome[0] if outcome else None
 
 
+def _untouched(db: Database) -> bool:
+    """No account and no plan yet: nobody has used this database (a first start)."""
+    return users.count_users(db) == 0 and not plans.list_plans(db, users.local_actor())
+
+
 @dataclass
 class Started:
     """What a started application holds: the database, who is signed in, the main window,
@@ -180,8 +185,9 @@ class Controller(QObject):
         self.current: Started | None = None
 
     def first_start(self) -> Started | int:
-        """Open the working database; on a first start (no accounts yet, no database named
-        by ``--db`` or TRACKER_DB) show the demo instead, signed in as its coordinator."""
+        """Open the working database; on a first start (no accounts and no plans in it yet,
+        no database named by ``--db`` or TRACKER_DB) show the demo instead, signed in as
+        its coordinator."""
         try:
             db = open_database(self.work_url)
         except TrackerError as exc:
@@ -189,7 +195,7 @@ class Controller(QObject):
             return exc.exit_code
         named = self.work_url is not None or bool(os.environ.get(config.ENV_DB))
         try:
-            if not named and users.count_users(db) == 0:
+            if not named and _untouched(db):
                 db.close()
                 opened = open_demo(None, self.demo_path)
                 if opened is not None:

@@ -291,6 +291,7 @@ def measure(db: Database) -> Figures:
                     last_period,
                     progress=f"第{number}次保存：{TEXT}",
                     percent=number % 101,
+                    expect_version=None,  # as the CLI without --expect-version
                 )
             )
         )

@@ -1,6 +1,12 @@
-"""Shared fixtures: the seed documents, and a fresh database per test on SQLite and, when
-``TEST_PG_URL`` is set, on PostgreSQL too (each test gets its own database cloned from a
-migrated template)."""
+"""Shared fixtures: the plans of our own writing, the real seed documents, and a fresh
+database per test on SQLite and, when ``TEST_PG_URL`` is set, on PostgreSQL too (each test
+gets its own database cloned from a migrated template).
+
+The real plans live outside the repository, in ../shared/seeds. Tests that read them carry
+the ``seeds`` marker (or use the :func:`seeds` fixture): they run whenever the folder is
+there, are skipped with the reason when it is not — a clone on a user's machine — and fail
+instead when ``CI=true``, where the folder must be present.
+"""
 
 from __future__ import annotations
 
@@ -23,17 +29,45 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 PG_URL = os.environ.get("TEST_PG_URL")
 
+FIXTURES = ROOT / "tests" / "fixtures"
+PLANS = FIXTURES / "plans"
+# Plans of our own writing, one per way of marking responsibility (see the files).
+PLAN_REGION = PLANS / "青山省碳达峰实施方案.txt"  # （责任单位：…）, unlabelled, comma list
+PLAN_CITY = PLANS / "临川市碳达峰实施方案.txt"  # （A牵头，B等按职责分工负责）, blanket note
+PLAN_COUNTY = PLANS / "平岗县碳达峰实施方案.txt"  # 牵头单位：/参加单位：, 负责单位：, bare label
+PLAN_TABLE = PLANS / "云岭市碳达峰实施方案.txt"  # body + PDF-style 任务分工 table
+PLAN_NO_BREAKDOWN = PLANS / "合溪市碳达峰试点建设方案.txt"  # a pilot scheme: no breakdown
+OWN_PLANS = [PLAN_REGION, PLAN_CITY, PLAN_COUNTY, PLAN_TABLE, PLAN_NO_BREAKDOWN]
+
 SEED_000 = SEEDS / "000_b7ee931a2cb0ef57.txt"
 SEED_001 = SEEDS / "001_69c9d6620e20abd3.txt"
 SEED_002 = SEEDS / "002_024ce7f457ff4c1b.txt"
 SEED_004 = SEEDS / "004_03d5bdb1a4f7da91.txt"
 
 
+SEEDS_MISSING = f"the real plans are not here: {SEEDS} does not exist (a clone without ../shared)"
+
+
+def require_seeds() -> None:
+    """Skip the running test when ../shared/seeds is absent — or fail it under CI=true."""
+    if SEEDS.is_dir():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true requires the seed documents, but {SEEDS_MISSING}", pytrace=False)
+    pytest.skip(SEEDS_MISSING)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``seeds`` need ../shared/seeds (see the module docstring)."""
+    if item.get_closest_marker("seeds") is not None:
+        require_seeds()
+
+
 @pytest.fixture(scope="session")
 def seeds() -> Path:
     """The folder of real plan documents (../shared/seeds)."""
-    if not SEEDS.is_dir():
-        pytest.fail(f"seed documents not found at {SEEDS}")
+    require_seeds()
     return SEEDS
 
 

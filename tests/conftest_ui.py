@@ -26,9 +26,8 @@ from ui.import_dialog import ImportPreviewDialog
 from ui.models import AreaKey
 from ui.task_edit_dialog import TaskEditDialog, UnitCanonicalizer
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-SEED_TABLE = SEEDS / "001_69c9d6620e20abd3.txt"  # a 任务分工 table, with warnings
-SEED_NO_BREAKDOWN = SEEDS / "002_024ce7f457ff4c1b.txt"  # no task breakdown at all
+from conftest import PLAN_NO_BREAKDOWN, PLAN_TABLE
+
 COORDINATOR = "市发展改革委"
 PASSWORD = "correct-horse-battery"
 
@@ -107,32 +106,29 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def seed_table() -> Path:
-    """A real plan whose breakdown is a 任务分工 table (and which gives import warnings)."""
-    if not SEED_TABLE.is_file():
-        pytest.fail(f"seed document not found: {SEED_TABLE}")
-    return SEED_TABLE
+def table_plan() -> Path:
+    """A plan of our own whose breakdown is a PDF-style 任务分工 table (15 tasks in 5 areas,
+    one import warning for its shifted row)."""
+    return PLAN_TABLE
 
 
 @pytest.fixture
-def seed_without_breakdown() -> Path:
-    """A real document without any task breakdown (the pilot scheme): it cannot be imported."""
-    if not SEED_NO_BREAKDOWN.is_file():
-        pytest.fail(f"seed document not found: {SEED_NO_BREAKDOWN}")
-    return SEED_NO_BREAKDOWN
+def plan_without_breakdown() -> Path:
+    """A document without any task breakdown (a pilot scheme): it cannot be imported."""
+    return PLAN_NO_BREAKDOWN
 
 
 @pytest.fixture
-def seed_plan_id(gui_db: Database, coordinator: Actor, seed_table: Path) -> int:
-    """The seed with a 任务分工 table, imported through the real services."""
-    parsed = plans.preview_import(gui_db, seed_table)
+def table_plan_id(gui_db: Database, coordinator: Actor, table_plan: Path) -> int:
+    """:func:`table_plan`, imported through the real services."""
+    parsed = plans.preview_import(gui_db, table_plan)
     return plans.commit_import(gui_db, parsed, coordinator).plan_id
 
 
 @pytest.fixture
-def seed_preview(gui_db: Database, seed_table: Path) -> ParsedPlan:
-    """The preview of the seed with a 任务分工 table, read through the real services."""
-    return plans.preview_import(gui_db, seed_table)
+def table_preview(gui_db: Database, table_plan: Path) -> ParsedPlan:
+    """The preview of :func:`table_plan`, read through the real services."""
+    return plans.preview_import(gui_db, table_plan)
 
 
 @dataclass

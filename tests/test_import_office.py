@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,14 +12,36 @@ from tracker.importing.importer import parse_plan
 from tracker.importing.result import ParsedPlan
 
 from builders import write_docx, write_xlsx
-from conftest import SEED_001
+from conftest import PLAN_TABLE, SEED_001
 
 HEADER = ["序号", "重点领域", "行动措施", "主要工作", "牵头单位", "配合单位"]
 
 
+@dataclass(frozen=True)
+class TableSource:
+    """A plan whose 任务分工 table, read from text, is written again as a Word/Excel table."""
+
+    path: Path
+    city: str
+    areas: int
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        TableSource(PLAN_TABLE, "云岭市", 5),
+        pytest.param(TableSource(SEED_001, "银川市", 12), marks=pytest.mark.seeds, id="seed-001"),
+    ],
+    ids=lambda s: s.path.stem,
+)
+def source(request: pytest.FixtureRequest) -> TableSource:
+    value: TableSource = request.param
+    return value
+
+
 @pytest.fixture(scope="module")
-def text_plan() -> ParsedPlan:
-    return parse_plan(SEED_001)
+def text_plan(source: TableSource) -> ParsedPlan:
+    return parse_plan(source.path)
 
 
 def table_rows(plan: ParsedPlan) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
@@ -69,24 +92,26 @@ def same_breakdown(got: ParsedPlan, want: ParsedPlan) -> None:
         assert [t.value for t in g.targets] == [t.value for t in w.targets]
 
 
-def test_word_table_with_merged_cells(tmp_path: Path, text_plan: ParsedPlan) -> None:
+def test_word_table_with_merged_cells(
+    tmp_path: Path, text_plan: ParsedPlan, source: TableSource
+) -> None:
     rows, merges = table_rows(text_plan)
     assert any(m[1] == 1 for m in merges) and any(m[1] == 0 for m in merges)
     path = write_docx(
         tmp_path / "分工.docx",
-        paragraphs=["银川市碳达峰实施方案任务分工", ""],
+        paragraphs=[f"{source.city}碳达峰实施方案任务分工", ""],
         tables=[rows],
         merges={0: merges},
     )
     plan = parse_plan(path)
     assert plan.method == "table"
     assert plan.source_format == "docx"
-    assert len(plan.areas) == 12
+    assert len(plan.areas) == source.areas
     same_breakdown(plan, text_plan)
 
 
 def test_excel_sheet_with_title_row_merges_and_extra_columns(
-    tmp_path: Path, text_plan: ParsedPlan
+    tmp_path: Path, text_plan: ParsedPlan, source: TableSource
 ) -> None:
     rows, merges = table_rows(text_plan)
     # extra columns 完成时限 and 备注; the header sits under a merged title row
@@ -99,10 +124,10 @@ def test_excel_sheet_with_title_row_merges_and_extra_columns(
         tmp_path / "任务分工.xlsx",
         {"任务分工": wide, "说明": [["本表由市发展改革委汇总"]]},
         merges={"任务分工": ranges},
-        titles={"任务分工": "银川市碳达峰实施方案任务分工"},
+        titles={"任务分工": f"{source.city}碳达峰实施方案任务分工"},
     )
     plan = parse_plan(path)
-    assert plan.title == "银川市碳达峰实施方案"
+    assert plan.title == f"{source.city}碳达峰实施方案"
     assert plan.source_format == "xlsx"
     same_breakdown(plan, text_plan)
     assert {t.deadline for t in plan.tasks} == {"2025年底前"}

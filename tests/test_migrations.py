@@ -403,3 +403,52 @@ def test_committed_0002_database_keeps_every_report(
     assert main(["--db", str(copy), "unit", "list", "--json"]) == 0
     labels = {u["label"] for u in json.loads(capsys.readouterr().out)["units"]}
     assert {"石嘴山市·市发展改革委", "吴忠市·市发展改革委"} <= labels
+
+
+# ---------------------------------------------------------------- revision 0004: settings, accounts
+
+
+def _with_percent_sign(db_url: str, tmp_path: Path) -> str:
+    """``db_url`` with a ``%`` in it: a SQLite file in a folder named ``100%``, or a
+    PostgreSQL URL whose query carries an (escaped) ``%``, as a password ``p%ss`` would."""
+    if db_url.startswith("sqlite"):
+        folder = tmp_path / "100%"
+        folder.mkdir()
+        return f"sqlite:///{folder / 'tracker.sqlite3'}"
+    engine = create_db_engine(db_url)  # the test database is made at head: empty it first
+    _alembic(engine, "base", down=True)
+    engine.dispose()
+    return db_url + "?application_name=tracker%25test"
+
+
+def test_database_url_with_a_percent_sign_is_migrated(db_url: str, tmp_path: Path) -> None:
+    # Alembic's config is a ConfigParser: a URL put into it with a "%" failed to migrate.
+    url = _with_percent_sign(db_url, tmp_path)
+    assert "%" in url
+    db = Database.open(url)
+    try:
+        with db.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+    finally:
+        db.close()
+
+
+def test_upgrade_from_0002_keeps_accounts_active_and_stores_the_default_settings(
+    db_url: str, db: Database
+) -> None:
+    from tracker.services import settings, users
+
+    _alembic(db.engine, "0002", down=True)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (name, role, password_hash, created_at)"
+                " VALUES ('管理员', 'coordinator', :hash, :at)"
+            ),
+            {"hash": users.hash_password("old-password-1"), "at": dt.datetime.now(dt.UTC)},
+        )
+    Database.open(db_url).close()  # upgrades and stores the defaults
+    assert users.authenticate(db, "管理员", "old-password-1").is_coordinator
+    assert settings.get(db) == settings.defaults()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM settings")).scalar() == len(settings.KEYS)

@@ -35,7 +35,13 @@ def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> World:
 
 def _report(world: World) -> None:
     reports.save_report(
-        world.db, world.ndrc, world.plan.task1, "2025H1", status="序时推进", progress="已开工。"
+        world.db,
+        world.ndrc,
+        world.plan.task1,
+        "2025H1",
+        status="序时推进",
+        progress="已开工。",
+        expect_version=None,
     )
 
 
@@ -73,12 +79,17 @@ def _writes(world: World) -> list[tuple[str, Callable[[], Any]]]:
     return [
         (
             "save",
-            lambda: reports.save_report(w.db, w.ndrc, plan.task1, "2025H1", progress="改"),
+            lambda: reports.save_report(
+                w.db, w.ndrc, plan.task1, "2025H1", progress="改", expect_version=None
+            ),
         ),
-        ("submit", lambda: reports.submit_report(w.db, w.ndrc, plan.task1, "2025H1")),
+        (
+            "submit",
+            lambda: reports.submit_report(w.db, w.ndrc, plan.task1, "2025H1", expect_version=None),
+        ),
         (
             "consolidate",
-            lambda: reports.consolidate(w.db, w.ndrc, plan.task1, "2025H1"),
+            lambda: reports.consolidate(w.db, w.ndrc, plan.task1, "2025H1", expect_version=None),
         ),
         (
             "instruction",
@@ -108,7 +119,9 @@ def test_every_write_to_an_archived_plan_is_refused(world: World) -> None:
         assert history.list_audit(world.db, world.coordinator) == before, name
     # unarchived, the same writes work again
     plan_lifecycle.unarchive_plan(world.db, world.coordinator, world.plan.plan_id)
-    reports.save_report(world.db, world.ndrc, world.plan.task1, "2025H1", progress="又改")
+    reports.save_report(
+        world.db, world.ndrc, world.plan.task1, "2025H1", progress="又改", expect_version=None
+    )
     assert [p["archived"] for p in plans.list_plans(world.db, world.coordinator)] == [False]
 
 

@@ -488,3 +488,57 @@ def test_reporter_sees_only_its_tasks_in_the_task_list(plan: SamplePlan, cli: Cl
     assert code == 0
     assert [t["id"] for t in json.loads(out)["tasks"]] == [plan.task3]
     assert HOUSING in out
+
+
+# ---------------------------------------------------------------- versions
+
+
+def test_a_save_without_expect_version_says_whose_version_it_changed(
+    plan: SamplePlan, cli: Cli
+) -> None:
+    task = plan.task1
+    code, out, err = cli(
+        *("report", "set", "--task", task, "--period", H1, "--status", "序时推进"),
+        *("--progress", "发改委的进展"),
+        user="发改委填报员",
+    )
+    assert code == 0 and "版本 1" in out and err == ""
+    # the coordinator corrects the text without saying which version they read
+    code, out, err = cli(
+        *("report", "set", "--task", task, "--period", H1, "--unit", NDRC),
+        *("--progress", "协调员改过的进展"),
+    )
+    assert code == 0 and "版本 2" in out
+    assert "未给出 --expect-version，本次修改以当前版本 1 为准" in err
+    assert "“发改委填报员”" in err
+    # the reporter still holds version 1: with it, the save is refused and nothing changes
+    code, _, err = cli(
+        *("report", "set", "--task", task, "--period", H1, "--progress", "覆盖？"),
+        *("--expect-version", 1),
+        user="发改委填报员",
+    )
+    assert code == 7
+    assert "已被“协调员甲”" in err and "当前版本 2，您读取的是版本 1" in err
+    shown = cli.json("report", "show", "--task", task, "--period", H1, "--unit", NDRC)
+    report = shown["units"][0]["report"]  # type: ignore[index]
+    assert (report["progress"], report["version"]) == ("协调员改过的进展", 2)
+    # with the version just shown, it saves, and says nothing more
+    code, _, err = cli(
+        *("report", "submit", "--task", task, "--period", H1, "--expect-version", 2),
+        user="发改委填报员",
+    )
+    assert (code, err) == (0, "")
+    data = cli.json("report", "approve", "--task", task, "--period", H1, "--unit", NDRC)
+    assert data["report"]["based_on"]["version"] == 3  # type: ignore[index]
+    assert data["report"]["version_checked"] is False  # type: ignore[index]
+
+
+@pytest.mark.parametrize("command", ["set", "submit", "approve", "return", "consolidate"])
+def test_every_writing_report_command_explains_its_version_check(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["report", command, "--help"])
+    text = capsys.readouterr().out
+    assert "--expect-version" in text
+    assert "同一个事务中读取当前版本" in text

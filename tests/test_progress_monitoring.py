@@ -52,14 +52,24 @@ def test_remind_lights_follow_the_due_date(
 
 def test_remind_lists_units_that_have_not_submitted(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进")  # draft only
-    reports.save_report(db, world.miit, p.task1, H1, status="序时推进")
-    reports.submit_report(db, world.miit, p.task1, H1, today=dt.date(2025, 7, 1))
-    reports.save_report(db, world.housing, p.task3, H1, status="已完成")
-    reports.submit_report(db, world.housing, p.task3, H1, today=dt.date(2025, 7, 12))
-    reports.save_report(db, world.miit, p.task2, H1, status="序时推进")
-    reports.submit_report(db, world.miit, p.task2, H1, today=dt.date(2025, 7, 1))
-    reports.return_report(db, world.coordinator, p.task2, H1, MIIT, reason="补充")
+    reports.save_report(
+        db, world.ndrc, p.task1, H1, status="序时推进", expect_version=None
+    )  # draft only
+    reports.save_report(db, world.miit, p.task1, H1, status="序时推进", expect_version=None)
+    reports.submit_report(
+        db, world.miit, p.task1, H1, today=dt.date(2025, 7, 1), expect_version=None
+    )
+    reports.save_report(db, world.housing, p.task3, H1, status="已完成", expect_version=None)
+    reports.submit_report(
+        db, world.housing, p.task3, H1, today=dt.date(2025, 7, 12), expect_version=None
+    )
+    reports.save_report(db, world.miit, p.task2, H1, status="序时推进", expect_version=None)
+    reports.submit_report(
+        db, world.miit, p.task2, H1, today=dt.date(2025, 7, 1), expect_version=None
+    )
+    reports.return_report(
+        db, world.coordinator, p.task2, H1, MIIT, reason="补充", expect_version=None
+    )
 
     data = monitoring.remind(db, world.coordinator, H1, today=dt.date(2025, 7, 12))
     assert _missing(data) == {
@@ -73,7 +83,7 @@ def test_remind_lists_units_that_have_not_submitted(world: World) -> None:
     assert data["units"][0]["unit"] == NDRC  # most tasks missing first
 
     # Everything in: nothing to chase.
-    reports.approve_report(db, world.coordinator, p.task3, H1, HOUSING)
+    reports.approve_report(db, world.coordinator, p.task3, H1, HOUSING, expect_version=None)
     assert p.task3 not in _missing(monitoring.remind(db, world.coordinator, H1))
 
 
@@ -100,14 +110,24 @@ def test_remind_spans_every_plan_with_the_period_unless_one_is_named(world: Worl
 
 def test_summary_counts_by_status_area_and_lead_unit(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进")
-    reports.submit_report(db, world.ndrc, p.task1, H1, today=dt.date(2025, 7, 1))
-    reports.save_report(db, world.miit, p.task2, H1, status="进度滞后")  # draft: not counted
-    reports.save_report(db, world.housing, p.task3, H1, status="已完成")
-    reports.submit_report(db, world.housing, p.task3, H1, today=dt.date(2025, 7, 15))
-    reports.approve_report(db, world.coordinator, p.task3, H1, HOUSING)
-    reports.save_report(db, world.miit, p.task1, H1, status="进度滞后")  # cooperating unit
-    reports.submit_report(db, world.miit, p.task1, H1, today=dt.date(2025, 7, 1))
+    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进", expect_version=None)
+    reports.submit_report(
+        db, world.ndrc, p.task1, H1, today=dt.date(2025, 7, 1), expect_version=None
+    )
+    reports.save_report(
+        db, world.miit, p.task2, H1, status="进度滞后", expect_version=None
+    )  # draft: not counted
+    reports.save_report(db, world.housing, p.task3, H1, status="已完成", expect_version=None)
+    reports.submit_report(
+        db, world.housing, p.task3, H1, today=dt.date(2025, 7, 15), expect_version=None
+    )
+    reports.approve_report(db, world.coordinator, p.task3, H1, HOUSING, expect_version=None)
+    reports.save_report(
+        db, world.miit, p.task1, H1, status="进度滞后", expect_version=None
+    )  # cooperating unit
+    reports.submit_report(
+        db, world.miit, p.task1, H1, today=dt.date(2025, 7, 1), expect_version=None
+    )
 
     data = monitoring.summary(db, world.coordinator, H1)
     assert data["task_count"] == 3
@@ -137,18 +157,40 @@ def test_summary_targets_show_the_latest_reported_actual(world: World) -> None:
     db, p = world.db, world.plan
     capacity = p.target_ids[p.task1][0]
     share = p.target_ids[p.task3][0]
-    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进", actuals={capacity: 320})
-    reports.submit_report(db, world.ndrc, p.task1, H1)
     reports.save_report(
-        db, world.miit, p.task1, "2025H2", status="序时推进", actuals={capacity: 999}
+        db, world.ndrc, p.task1, H1, status="序时推进", actuals={capacity: 320}, expect_version=None
     )
-    reports.submit_report(db, world.miit, p.task1, "2025H2")
+    reports.submit_report(db, world.ndrc, p.task1, H1, expect_version=None)
     reports.save_report(
-        db, world.ndrc, p.task1, "2025H2", status="序时推进", actuals={capacity: 520}
+        db,
+        world.miit,
+        p.task1,
+        "2025H2",
+        status="序时推进",
+        actuals={capacity: 999},
+        expect_version=None,
     )
-    reports.submit_report(db, world.ndrc, p.task1, "2025H2")
+    reports.submit_report(db, world.miit, p.task1, "2025H2", expect_version=None)
+    reports.save_report(
+        db,
+        world.ndrc,
+        p.task1,
+        "2025H2",
+        status="序时推进",
+        actuals={capacity: 520},
+        expect_version=None,
+    )
+    reports.submit_report(db, world.ndrc, p.task1, "2025H2", expect_version=None)
     # A draft value does not count.
-    reports.save_report(db, world.housing, p.task3, "2025H2", status="序时推进", actuals={share: 8})
+    reports.save_report(
+        db,
+        world.housing,
+        p.task3,
+        "2025H2",
+        status="序时推进",
+        actuals={share: 8},
+        expect_version=None,
+    )
 
     first = {t["target_id"]: t for t in monitoring.summary(db, world.coordinator, H1)["targets"]}
     assert (first[capacity]["actual"], first[capacity]["actual_period"]) == (320.0, H1)

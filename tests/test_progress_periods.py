@@ -12,6 +12,7 @@ from tracker.errors import InvalidInput, NotFound, PeriodLocked, PermissionDenie
 from tracker.importing.regions import region_from_name
 from tracker.models import Period, Plan
 from tracker.services import history, periods, reports
+from tracker.services import settings as settings_service
 from tracker.services.access import parse_period_code
 from tracker.services.actor import SYSTEM
 from tracker.services.regions import ensure_region
@@ -24,13 +25,16 @@ def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     use_fast_hashing(monkeypatch)
 
 
+DEFAULTS = settings_service.defaults()
+
+
 @pytest.fixture
 def world(db: Database) -> World:
     return make_world(db)
 
 
 def test_half_yearly_schedule_from_start_to_horizon() -> None:
-    specs = periods.schedule("half_yearly", 2025, 2030)
+    specs = periods.schedule("half_yearly", 2025, 2030, DEFAULTS)
     assert len(specs) == 12
     assert [s.code for s in specs[:3]] == ["2025H1", "2025H2", "2026H1"]
     assert specs[-1].code == "2030H2"
@@ -40,7 +44,7 @@ def test_half_yearly_schedule_from_start_to_horizon() -> None:
 
 
 def test_yearly_schedule_has_only_the_annual_reports() -> None:
-    specs = periods.schedule("yearly", 2026, 2035)
+    specs = periods.schedule("yearly", 2026, 2035, DEFAULTS)
     assert [s.code for s in specs] == [f"{y}H2" for y in range(2026, 2036)]
     assert all(s.name.endswith("年全年") for s in specs)
 
@@ -54,7 +58,7 @@ def test_yearly_schedule_has_only_the_annual_reports() -> None:
 )
 def test_bad_schedule_is_refused(cadence: str, start: int, horizon: int, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        periods.schedule(cadence, start, horizon)
+        periods.schedule(cadence, start, horizon, DEFAULTS)
 
 
 @pytest.mark.parametrize(
@@ -110,9 +114,9 @@ def test_new_plan_gets_default_schedule(db: Database) -> None:
 
 def test_list_periods_with_report_counts(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.ndrc, p.task1, "2025H1", status="序时推进")
-    reports.save_report(db, world.miit, p.task2, "2025H1", status="序时推进")
-    reports.submit_report(db, world.miit, p.task2, "2025H1")
+    reports.save_report(db, world.ndrc, p.task1, "2025H1", status="序时推进", expect_version=None)
+    reports.save_report(db, world.miit, p.task2, "2025H1", status="序时推进", expect_version=None)
+    reports.submit_report(db, world.miit, p.task2, "2025H1", expect_version=None)
     data = periods.list_periods(db, world.ndrc)  # the only plan: no id needed
     assert data["plan_id"] == p.plan_id
     assert data["cadence_label"] == "每半年"
@@ -166,8 +170,10 @@ def test_due_date_is_editable_per_period(world: World) -> None:
     others = periods.list_periods(db, world.coordinator)["periods"]
     assert others[2]["due_date"] == "2026-07-10"  # 2026H1 keeps the default
     # A submission on 07-15 is now on time.
-    reports.save_report(db, world.ndrc, p.task1, "2025H1", status="序时推进")
-    on_time = reports.submit_report(db, world.ndrc, p.task1, "2025H1", today=dt.date(2025, 7, 15))
+    reports.save_report(db, world.ndrc, p.task1, "2025H1", status="序时推进", expect_version=None)
+    on_time = reports.submit_report(
+        db, world.ndrc, p.task1, "2025H1", today=dt.date(2025, 7, 15), expect_version=None
+    )
     assert on_time["late"] is False
     with pytest.raises(InvalidInput, match="日期“7月20日”无效"):
         periods.set_due_date(db, world.coordinator, p.plan_id, "2025H1", "7月20日")
@@ -193,7 +199,7 @@ def test_locked_period_refuses_due_date_change(world: World) -> None:
 
 def test_changing_the_schedule_keeps_periods_with_reports(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.ndrc, p.task1, "2026H1", status="序时推进")
+    reports.save_report(db, world.ndrc, p.task1, "2026H1", status="序时推进", expect_version=None)
     result = periods.set_schedule(
         db, world.coordinator, p.plan_id, cadence="yearly", horizon_year=2027
     )

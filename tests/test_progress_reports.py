@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 import threading
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def test_workflow_draft_submit_return_edit_approve(world: World) -> None:
         next_steps="加快配套电网建设",
         percent="45",
         actuals={target_id: "320"},
+        expect_version=None,
     )
     assert draft["state"] == "draft"
     assert draft["state_label"] == "草稿"
@@ -86,39 +88,47 @@ def test_workflow_draft_submit_return_edit_approve(world: World) -> None:
         }
     ]
 
-    submitted = reports.submit_report(db, world.ndrc, p.task1, H1, today=dt.date(2025, 7, 1))
+    submitted = reports.submit_report(
+        db, world.ndrc, p.task1, H1, today=dt.date(2025, 7, 1), expect_version=None
+    )
     assert (submitted["state"], submitted["late"], submitted["version"]) == ("submitted", False, 2)
     assert submitted["submitted_by"] == "发改委填报员"
 
     returned = reports.return_report(
-        db, world.coordinator, p.task1, H1, NDRC, reason="请补充装机数据来源"
+        db, world.coordinator, p.task1, H1, NDRC, reason="请补充装机数据来源", expect_version=None
     )
     assert returned["state"] == "returned"
     assert returned["return_reason"] == "请补充装机数据来源"
     assert returned["reviewed_by"] == "协调员甲"
 
     edited = reports.save_report(
-        db, world.ndrc, p.task1, H1, results="装机规模提高（据电网公司统计）"
+        db, world.ndrc, p.task1, H1, results="装机规模提高（据电网公司统计）", expect_version=None
     )
     assert edited["state"] == "draft"  # editing a returned report makes it a draft again
 
-    reports.submit_report(db, world.ndrc, p.task1, H1, today=dt.date(2025, 7, 5))
-    approved = reports.approve_report(db, world.coordinator, p.task1, H1, NDRC)
+    reports.submit_report(
+        db, world.ndrc, p.task1, H1, today=dt.date(2025, 7, 5), expect_version=None
+    )
+    approved = reports.approve_report(db, world.coordinator, p.task1, H1, NDRC, expect_version=None)
     assert approved["state"] == "approved"
     assert approved["return_reason"] is None
     assert approved["version"] == 6
 
     # An approved report is final for the unit.
     with pytest.raises(InvalidInput, match="已审核"):
-        reports.save_report(db, world.ndrc, p.task1, H1, progress="再改")
+        reports.save_report(db, world.ndrc, p.task1, H1, progress="再改", expect_version=None)
 
 
 def test_audit_trail_of_one_report_from_draft_to_approved(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.miit, p.task2, H1, status="未启动", progress="正在调研")
-    reports.save_report(db, world.miit, p.task2, H1, status="序时推进")
-    reports.submit_report(db, world.miit, p.task2, H1, today=dt.date(2025, 7, 11))
-    reports.approve_report(db, world.coordinator, p.task2, H1, MIIT)
+    reports.save_report(
+        db, world.miit, p.task2, H1, status="未启动", progress="正在调研", expect_version=None
+    )
+    reports.save_report(db, world.miit, p.task2, H1, status="序时推进", expect_version=None)
+    reports.submit_report(
+        db, world.miit, p.task2, H1, today=dt.date(2025, 7, 11), expect_version=None
+    )
+    reports.approve_report(db, world.coordinator, p.task2, H1, MIIT, expect_version=None)
 
     trail = [
         (r["user"], r["action"], r["field"], r["before"], r["after"])
@@ -141,24 +151,40 @@ def test_audit_trail_of_one_report_from_draft_to_approved(world: World) -> None:
 
 def test_late_submission_is_marked_and_kept(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.housing, p.task3, H1, status="进度滞后")
-    late = reports.submit_report(db, world.housing, p.task3, H1, today=dt.date(2025, 7, 11))
+    reports.save_report(db, world.housing, p.task3, H1, status="进度滞后", expect_version=None)
+    late = reports.submit_report(
+        db, world.housing, p.task3, H1, today=dt.date(2025, 7, 11), expect_version=None
+    )
     assert late["late"] is True
-    reports.return_report(db, world.coordinator, p.task3, H1, HOUSING, reason="补充")
-    reports.save_report(db, world.housing, p.task3, H1, problems="资金不足")
-    again = reports.submit_report(db, world.housing, p.task3, H1, today=dt.date(2025, 7, 12))
+    reports.return_report(
+        db, world.coordinator, p.task3, H1, HOUSING, reason="补充", expect_version=None
+    )
+    reports.save_report(db, world.housing, p.task3, H1, problems="资金不足", expect_version=None)
+    again = reports.submit_report(
+        db, world.housing, p.task3, H1, today=dt.date(2025, 7, 12), expect_version=None
+    )
     assert again["late"] is True
 
-    on_time = reports.save_report(db, world.miit, p.task2, H1, status="序时推进")
+    on_time = reports.save_report(
+        db, world.miit, p.task2, H1, status="序时推进", expect_version=None
+    )
     assert on_time["late"] is False
-    due_day = reports.submit_report(db, world.miit, p.task2, H1, today=dt.date(2025, 7, 10))
+    due_day = reports.submit_report(
+        db, world.miit, p.task2, H1, today=dt.date(2025, 7, 10), expect_version=None
+    )
     assert due_day["late"] is False  # on the due date is still on time
 
 
 def test_lead_and_cooperating_units_both_report_and_lead_consolidates(world: World) -> None:
     db, p = world.db, world.plan
     reports.save_report(
-        db, world.ndrc, p.task1, H1, status="序时推进", progress="发改委：规划编制完成"
+        db,
+        world.ndrc,
+        p.task1,
+        H1,
+        status="序时推进",
+        progress="发改委：规划编制完成",
+        expect_version=None,
     )
     reports.save_report(
         db,
@@ -168,32 +194,39 @@ def test_lead_and_cooperating_units_both_report_and_lead_consolidates(world: Wor
         status="序时推进",
         progress="工信局：新增储能项目2个",
         problems="储能成本高",
+        expect_version=None,
     )
-    reports.submit_report(db, world.miit, p.task1, H1, today=dt.date(2025, 7, 1))
+    reports.submit_report(
+        db, world.miit, p.task1, H1, today=dt.date(2025, 7, 1), expect_version=None
+    )
     # The land bureau only has a draft: not taken in.
-    reports.save_report(db, world.land, p.task1, H1, status="序时推进", progress="用地保障草稿")
+    reports.save_report(
+        db, world.land, p.task1, H1, status="序时推进", progress="用地保障草稿", expect_version=None
+    )
 
-    merged = reports.consolidate(db, world.ndrc, p.task1, H1)
+    merged = reports.consolidate(db, world.ndrc, p.task1, H1, expect_version=None)
     assert merged["merged"] == [MIIT]
     assert merged["missing"] == [LAND]
     assert merged["progress"] == "发改委：规划编制完成\n【市工信局】工信局：新增储能项目2个"
     assert merged["problems"] == "【市工信局】储能成本高"
 
     # The land bureau submits; consolidating again refreshes the blocks, not duplicates them.
-    reports.submit_report(db, world.land, p.task1, H1, today=dt.date(2025, 7, 2))
-    again = reports.consolidate(db, world.ndrc, p.task1, H1)
+    reports.submit_report(
+        db, world.land, p.task1, H1, today=dt.date(2025, 7, 2), expect_version=None
+    )
+    again = reports.consolidate(db, world.ndrc, p.task1, H1, expect_version=None)
     assert again["merged"] == [MIIT, LAND]
     assert again["missing"] == []
     assert again["progress"] == (
         "发改委：规划编制完成\n【市工信局】工信局：新增储能项目2个\n【市自然资源局】用地保障草稿"
     )
-    unchanged = reports.consolidate(db, world.ndrc, p.task1, H1)
+    unchanged = reports.consolidate(db, world.ndrc, p.task1, H1, expect_version=None)
     assert unchanged["progress"] == again["progress"]
     assert unchanged["version"] == again["version"]  # nothing changed, no new version
 
     # A cooperating unit may not consolidate.
     with pytest.raises(PermissionDenied, match="配合单位"):
-        reports.consolidate(db, world.miit, p.task1, H1)
+        reports.consolidate(db, world.miit, p.task1, H1, expect_version=None)
 
     shown = reports.task_reports(db, world.coordinator, p.task1, H1)
     assert [(u["unit"], u["role"]) for u in shown["units"]] == [
@@ -207,8 +240,12 @@ def test_lead_and_cooperating_units_both_report_and_lead_consolidates(world: Wor
 def test_coordinator_can_enter_a_units_report_but_must_name_the_unit(world: World) -> None:
     db, p = world.db, world.plan
     with pytest.raises(InvalidInput, match="请用 --unit 指明填报单位"):
-        reports.save_report(db, world.coordinator, p.task3, H1, status="已完成")
-    saved = reports.save_report(db, world.coordinator, p.task3, H1, HOUSING, status="已完成")
+        reports.save_report(
+            db, world.coordinator, p.task3, H1, status="已完成", expect_version=None
+        )
+    saved = reports.save_report(
+        db, world.coordinator, p.task3, H1, HOUSING, status="已完成", expect_version=None
+    )
     assert saved["unit"] == HOUSING
     assert saved["created_by"] == "协调员甲"
 
@@ -237,30 +274,30 @@ def test_reporter_refused_on_another_units_task(world: World) -> None:
     before = _audit_count(db)
     # 住建局 is not on task 1 at all.
     with pytest.raises(PermissionDenied, match=r"住建局填报员.*无权查看或填报任务"):
-        reports.save_report(db, world.housing, p.task1, H1, status="已完成")
+        reports.save_report(db, world.housing, p.task1, H1, status="已完成", expect_version=None)
     with pytest.raises(PermissionDenied):
         reports.task_reports(db, world.housing, p.task1, H1)
     # 工信局 cooperates on task 1 but may not write 市发改委's report.
     with pytest.raises(PermissionDenied, match="无权填报或修改“市发改委”的报告"):
-        reports.save_report(db, world.miit, p.task1, H1, NDRC, status="已完成")
+        reports.save_report(db, world.miit, p.task1, H1, NDRC, status="已完成", expect_version=None)
     assert _audit_count(db) == before
     assert _report_count(db) == 0
 
     # Reporters cannot review, not even their own unit's report.
-    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进")
-    reports.submit_report(db, world.ndrc, p.task1, H1)
+    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进", expect_version=None)
+    reports.submit_report(db, world.ndrc, p.task1, H1, expect_version=None)
     with pytest.raises(PermissionDenied, match="仅协调员"):
-        reports.approve_report(db, world.ndrc, p.task1, H1, NDRC)
+        reports.approve_report(db, world.ndrc, p.task1, H1, NDRC, expect_version=None)
     with pytest.raises(PermissionDenied, match="仅协调员"):
-        reports.return_report(db, world.miit, p.task1, H1, NDRC, reason="不行")
+        reports.return_report(db, world.miit, p.task1, H1, NDRC, reason="不行", expect_version=None)
     report = reports.get_report(db, world.ndrc, p.task1, H1)
     assert report is not None and report["state"] == "submitted"
 
 
 def test_reporter_sees_only_its_units_tasks_in_audit(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进")
-    reports.save_report(db, world.housing, p.task3, H1, status="序时推进")
+    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进", expect_version=None)
+    reports.save_report(db, world.housing, p.task3, H1, status="序时推进", expect_version=None)
     seen_by_housing = history.list_audit(db, world.housing)
     assert {r["task_id"] for r in seen_by_housing} == {p.task3}
     with pytest.raises(PermissionDenied):
@@ -272,19 +309,27 @@ def test_reporter_sees_only_its_units_tasks_in_audit(world: World) -> None:
 
 def test_locked_period_refuses_every_change(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进")
-    reports.save_report(db, world.miit, p.task2, H1, status="序时推进")
-    reports.submit_report(db, world.miit, p.task2, H1)
+    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进", expect_version=None)
+    reports.save_report(db, world.miit, p.task2, H1, status="序时推进", expect_version=None)
+    reports.submit_report(db, world.miit, p.task2, H1, expect_version=None)
     periods.lock_period(db, world.coordinator, p.plan_id, H1)
     before = (_audit_count(db), reports.get_report(db, world.ndrc, p.task1, H1))
 
     attempts = [
-        lambda: reports.save_report(db, world.ndrc, p.task1, H1, progress="锁定后修改"),
-        lambda: reports.save_report(db, world.housing, p.task3, H1, status="已完成"),
-        lambda: reports.submit_report(db, world.ndrc, p.task1, H1),
-        lambda: reports.approve_report(db, world.coordinator, p.task2, H1, MIIT),
-        lambda: reports.return_report(db, world.coordinator, p.task2, H1, MIIT, reason="x"),
-        lambda: reports.consolidate(db, world.ndrc, p.task1, H1),
+        lambda: reports.save_report(
+            db, world.ndrc, p.task1, H1, progress="锁定后修改", expect_version=None
+        ),
+        lambda: reports.save_report(
+            db, world.housing, p.task3, H1, status="已完成", expect_version=None
+        ),
+        lambda: reports.submit_report(db, world.ndrc, p.task1, H1, expect_version=None),
+        lambda: reports.approve_report(
+            db, world.coordinator, p.task2, H1, MIIT, expect_version=None
+        ),
+        lambda: reports.return_report(
+            db, world.coordinator, p.task2, H1, MIIT, reason="x", expect_version=None
+        ),
+        lambda: reports.consolidate(db, world.ndrc, p.task1, H1, expect_version=None),
         lambda: periods.set_due_date(db, world.coordinator, p.plan_id, H1, "2025-07-20"),
     ]
     for attempt in attempts:
@@ -293,12 +338,14 @@ def test_locked_period_refuses_every_change(world: World) -> None:
     assert (_audit_count(db), reports.get_report(db, world.ndrc, p.task1, H1)) == before
 
     # Another period is not affected.
-    reports.save_report(db, world.ndrc, p.task1, "2025H2", status="序时推进")
+    reports.save_report(db, world.ndrc, p.task1, "2025H2", status="序时推进", expect_version=None)
 
     with pytest.raises(InvalidInput, match="理由"):
         periods.reopen_period(db, world.coordinator, p.plan_id, H1, "  ")
     periods.reopen_period(db, world.coordinator, p.plan_id, H1, "市发改委申请补充数据")
-    saved = reports.save_report(db, world.ndrc, p.task1, H1, progress="补充数据")
+    saved = reports.save_report(
+        db, world.ndrc, p.task1, H1, progress="补充数据", expect_version=None
+    )
     assert saved["progress"] == "补充数据"
 
 
@@ -332,7 +379,14 @@ def test_bad_input_is_refused_and_changes_nothing(
 ) -> None:
     db, p = world.db, world.plan
     reports.save_report(
-        db, world.coordinator, p.task1, H1, NDRC, status="序时推进", progress="原文"
+        db,
+        world.coordinator,
+        p.task1,
+        H1,
+        NDRC,
+        status="序时推进",
+        progress="原文",
+        expect_version=None,
     )
     before = (_audit_count(db), _report_count(db), reports.get_report(db, world.ndrc, p.task1, H1))
     call: dict[str, object] = {
@@ -349,31 +403,37 @@ def test_bad_input_is_refused_and_changes_nothing(
     if call.get("evidence") == ["missing.pdf"]:
         call["evidence"] = [tmp_path / "missing.pdf"]
     with pytest.raises(error, match=message):
-        reports.save_report(db, world.coordinator, **call)  # type: ignore[arg-type]
+        reports.save_report(db, world.coordinator, **call, expect_version=None)  # type: ignore[arg-type]
     after = (_audit_count(db), _report_count(db), reports.get_report(db, world.ndrc, p.task1, H1))
     assert after == before
 
 
 def test_new_report_needs_a_status(world: World) -> None:
     with pytest.raises(InvalidInput, match="新建填报必须给出状态"):
-        reports.save_report(world.db, world.ndrc, world.plan.task1, H1, progress="只有文字")
+        reports.save_report(
+            world.db, world.ndrc, world.plan.task1, H1, progress="只有文字", expect_version=None
+        )
     assert _report_count(world.db) == 0
 
 
 def test_submit_and_review_need_the_right_state(world: World) -> None:
     db, p = world.db, world.plan
     with pytest.raises(NotFound, match="还不存在"):
-        reports.submit_report(db, world.ndrc, p.task1, H1)
-    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进")
+        reports.submit_report(db, world.ndrc, p.task1, H1, expect_version=None)
+    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进", expect_version=None)
     with pytest.raises(InvalidInput, match="只有已报送的填报可以审核"):
-        reports.approve_report(db, world.coordinator, p.task1, H1, NDRC)
+        reports.approve_report(db, world.coordinator, p.task1, H1, NDRC, expect_version=None)
     with pytest.raises(InvalidInput, match="只有已报送或已审核的填报可以退回"):
-        reports.return_report(db, world.coordinator, p.task1, H1, NDRC, reason="x")
-    reports.submit_report(db, world.ndrc, p.task1, H1)
+        reports.return_report(
+            db, world.coordinator, p.task1, H1, NDRC, reason="x", expect_version=None
+        )
+    reports.submit_report(db, world.ndrc, p.task1, H1, expect_version=None)
     with pytest.raises(InvalidInput, match="无需再报送"):
-        reports.submit_report(db, world.ndrc, p.task1, H1)
+        reports.submit_report(db, world.ndrc, p.task1, H1, expect_version=None)
     with pytest.raises(InvalidInput, match="退回必须说明理由"):
-        reports.return_report(db, world.coordinator, p.task1, H1, NDRC, reason=" ")
+        reports.return_report(
+            db, world.coordinator, p.task1, H1, NDRC, reason=" ", expect_version=None
+        )
 
 
 # ---------------------------------------------------------------- evidence and values
@@ -384,7 +444,9 @@ def test_evidence_is_stored_in_the_database_with_its_hash(world: World, tmp_path
     content = "光伏项目验收报告".encode() * 100
     file = tmp_path / "验收报告.pdf"
     file.write_bytes(content)
-    saved = reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进", evidence=[file])
+    saved = reports.save_report(
+        db, world.ndrc, p.task1, H1, status="序时推进", evidence=[file], expect_version=None
+    )
     [evidence] = saved["evidence"]
     assert evidence["name"] == "验收报告.pdf"
     assert evidence["size"] == len(content)
@@ -395,35 +457,35 @@ def test_evidence_is_stored_in_the_database_with_its_hash(world: World, tmp_path
 
     # The same content again is not stored twice.
     file.write_bytes(content)
-    again = reports.save_report(db, world.ndrc, p.task1, H1, evidence=[file])
+    again = reports.save_report(db, world.ndrc, p.task1, H1, evidence=[file], expect_version=None)
     assert len(again["evidence"]) == 1
     assert again["version"] == saved["version"]
 
     with pytest.raises(PermissionDenied):  # 住建局 is not on the task
         reports.evidence_content(db, world.housing, evidence["id"])
 
-    removed = reports.remove_evidence(db, world.ndrc, evidence["id"])
+    removed = reports.remove_evidence(db, world.ndrc, evidence["id"], expect_version=None)
     assert removed["evidence"] == []
     with db.reader() as session:
         assert session.scalar(select(func.count()).select_from(Evidence)) == 0
 
 
-def test_evidence_above_the_size_cap_is_refused(
-    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    small = settings_service.read_settings()
-    monkeypatch.setattr(
-        settings_service,
-        "get",
-        lambda: type(small)(**{**small.__dict__, "evidence_max_bytes": 1024}),
-    )
+def test_evidence_above_the_size_cap_is_refused(world: World, tmp_path: Path) -> None:
+    # the cap is the database's shared setting
+    settings_service.set_value(world.db, world.coordinator, "evidence_max_bytes", "1KB")
     big = tmp_path / "现场照片.jpg"
     big.write_bytes(b"\xff" * 2048)
     with pytest.raises(
-        InvalidInput, match=r"佐证材料“现场照片.jpg”太大（2.0 KB），单个文件不得超过 1.0 KB"
+        InvalidInput, match=r"佐证材料“现场照片.jpg”太大（2 KB），单个文件不得超过 1 KB"
     ):
         reports.save_report(
-            world.db, world.ndrc, world.plan.task1, H1, status="序时推进", evidence=[big]
+            world.db,
+            world.ndrc,
+            world.plan.task1,
+            H1,
+            status="序时推进",
+            evidence=[big],
+            expect_version=None,
         )
     assert _report_count(world.db) == 0
 
@@ -432,14 +494,29 @@ def test_percent_and_actual_values_can_be_changed_and_cleared(world: World) -> N
     db, p = world.db, world.plan
     target_id = p.target_ids[p.task1][0]
     reports.save_report(
-        db, world.ndrc, p.task1, H1, status="序时推进", percent=30, actuals={target_id: 100}
+        db,
+        world.ndrc,
+        p.task1,
+        H1,
+        status="序时推进",
+        percent=30,
+        actuals={target_id: 100},
+        expect_version=None,
     )
     changed = reports.save_report(
-        db, world.ndrc, p.task1, H1, percent="35.5", actuals={target_id: "1,250"}
+        db,
+        world.ndrc,
+        p.task1,
+        H1,
+        percent="35.5",
+        actuals={target_id: "1,250"},
+        expect_version=None,
     )
     assert changed["percent"] == 35.5
     assert changed["actuals"][0]["value"] == 1250.0
-    cleared = reports.save_report(db, world.ndrc, p.task1, H1, percent="", actuals={target_id: ""})
+    cleared = reports.save_report(
+        db, world.ndrc, p.task1, H1, percent="", actuals={target_id: ""}, expect_version=None
+    )
     assert cleared["percent"] is None
     assert cleared["actuals"] == []
     fields = [r["field"] for r in history.list_audit(db, world.coordinator, task_id=p.task1)]
@@ -450,11 +527,11 @@ def test_percent_and_actual_values_can_be_changed_and_cleared(world: World) -> N
 def test_saving_the_same_values_creates_no_new_version(world: World) -> None:
     db, p = world.db, world.plan
     first = reports.save_report(
-        db, world.ndrc, p.task1, H1, status="序时推进", progress="同样的文字"
+        db, world.ndrc, p.task1, H1, status="序时推进", progress="同样的文字", expect_version=None
     )
     audit_before = _audit_count(db)
     same = reports.save_report(
-        db, world.ndrc, p.task1, H1, status="序时推进", progress="同样的文字"
+        db, world.ndrc, p.task1, H1, status="序时推进", progress="同样的文字", expect_version=None
     )
     assert same["version"] == first["version"]
     assert _audit_count(db) == audit_before
@@ -465,7 +542,9 @@ def test_saving_the_same_values_creates_no_new_version(world: World) -> None:
 
 def test_conflicting_save_from_two_sessions_is_refused(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进", progress="初稿")
+    reports.save_report(
+        db, world.ndrc, p.task1, H1, status="序时推进", progress="初稿", expect_version=None
+    )
     # Two people open the report: both read version 1.
     read_by_ndrc = reports.get_report(db, world.ndrc, p.task1, H1)
     read_by_coordinator = reports.get_report(db, world.coordinator, p.task1, H1, NDRC)
@@ -484,7 +563,9 @@ def test_conflicting_save_from_two_sessions_is_refused(world: World) -> None:
     assert kept is not None and kept["progress"] == "协调员改过"
 
     # Without an expected version the save goes on top of the current one.
-    on_top = reports.save_report(db, world.ndrc, p.task1, H1, progress="在最新版上修改")
+    on_top = reports.save_report(
+        db, world.ndrc, p.task1, H1, progress="在最新版上修改", expect_version=None
+    )
     assert on_top["version"] == 3
 
     # Workflow steps check the version too.
@@ -497,7 +578,9 @@ def test_conflicting_save_from_two_sessions_is_refused(world: World) -> None:
 
 def test_concurrent_saves_in_threads_exactly_one_wins(world: World) -> None:
     db, p = world.db, world.plan
-    reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进", progress="初稿")
+    reports.save_report(
+        db, world.ndrc, p.task1, H1, status="序时推进", progress="初稿", expect_version=None
+    )
     writers = 4
     barrier = threading.Barrier(writers)
     outcomes: list[str] = []
@@ -530,7 +613,9 @@ def test_concurrent_saves_in_threads_exactly_one_wins(world: World) -> None:
 
 def test_audit_log_cannot_be_changed_in_the_database(world: World) -> None:
     db = world.db
-    reports.save_report(db, world.ndrc, world.plan.task1, H1, status="序时推进")
+    reports.save_report(
+        db, world.ndrc, world.plan.task1, H1, status="序时推进", expect_version=None
+    )
     count = _audit_count(db)
     for statement in ("UPDATE audit_log SET user_name = 'x'", "DELETE FROM audit_log"):
         with pytest.raises(DBAPIError, match="append-only"), db.session() as session:
@@ -538,3 +623,34 @@ def test_audit_log_cannot_be_changed_in_the_database(world: World) -> None:
     assert _audit_count(db) == count
     with db.reader() as session:
         assert "x" not in set(session.scalars(select(AuditRecord.user_name)))
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        reports.save_report,
+        reports.submit_report,
+        reports.approve_report,
+        reports.return_report,
+        reports.consolidate,
+        reports.remove_evidence,
+    ],
+    ids=lambda f: f.__name__,
+)
+def test_every_write_must_be_told_the_version_its_caller_showed(write: object) -> None:
+    # No default: a caller that forgets the version does not type-check and fails at once.
+    parameter = inspect.signature(write).parameters["expect_version"]  # type: ignore[arg-type]
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameter.default is inspect.Parameter.empty
+
+
+def test_a_write_names_the_version_it_was_based_on(world: World) -> None:
+    db, p = world.db, world.plan
+    first = reports.save_report(db, world.ndrc, p.task1, H1, status="序时推进", expect_version=0)
+    assert (first["based_on"], first["version_checked"]) == (None, True)
+    second = reports.save_report(
+        db, world.coordinator, p.task1, H1, unit=NDRC, progress="改", expect_version=None
+    )
+    assert second["based_on"]["version"] == first["version"]
+    assert second["based_on"]["updated_by"] == "发改委填报员"
+    assert second["version_checked"] is False

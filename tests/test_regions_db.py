@@ -182,6 +182,7 @@ def test_a_region_named_by_hand_and_an_unknown_region(db: Database, tmp_path: Pa
     assert _units_by_region(db)["样板县"] == {"县发展改革局"}
 
 
+@pytest.mark.seeds
 def test_the_real_seeds_in_one_database(db: Database, seeds: Path) -> None:
     paths = {
         "银川市": seeds / "001_69c9d6620e20abd3.txt",

@@ -150,7 +150,14 @@ def test_the_revision_flow_on_a_plan_with_reports(db: Database, tmp_path: Path) 
     for title in ("壮大光伏和风电产业", "推动冶金和建材行业节能改造", "培育循环经济园区"):
         unit = str(v1[title]["lead_units"][0])  # type: ignore[index]
         reports.save_report(
-            db, SYSTEM, ids[title], "2025H1", unit, status="序时推进", progress=f"{title}进展"
+            db,
+            SYSTEM,
+            ids[title],
+            "2025H1",
+            unit,
+            status="序时推进",
+            progress=f"{title}进展",
+            expect_version=None,
         )
 
     preview = plans.preview_import(db, _write(tmp_path, "v2.txt", V2))
@@ -190,7 +197,9 @@ def test_the_revision_flow_on_a_plan_with_reports(db: Database, tmp_path: Path) 
     report = reports.get_report(db, SYSTEM, dropped, "2025H1", "市工业和信息化局")
     assert report is not None and report["progress"] == "推动冶金和建材行业节能改造进展"
     with pytest.raises(PlanArchived, match="第 2 版中撤销并归档"):
-        reports.save_report(db, SYSTEM, dropped, "2025H1", "市工业和信息化局", progress="再改")
+        reports.save_report(
+            db, SYSTEM, dropped, "2025H1", "市工业和信息化局", progress="再改", expect_version=None
+        )
 
     audit = history.list_audit(db, SYSTEM)
     by_action: dict[str, list[dict[str, object]]] = {}
@@ -220,7 +229,9 @@ def test_a_unit_with_reports_taken_off_a_task_is_pointed_out(
 ) -> None:
     plans.commit_import(db, plans.preview_import(db, _write(tmp_path, "v1.txt", V1)), SYSTEM)
     task = next(t for t in plans.list_tasks(db, SYSTEM) if t["title"] == "压减散煤消费")
-    reports.save_report(db, SYSTEM, task["id"], "2025H1", "市住房城乡建设局", status="序时推进")
+    reports.save_report(
+        db, SYSTEM, task["id"], "2025H1", "市住房城乡建设局", status="序时推进", expect_version=None
+    )
     v3 = V1.replace(
         "市发展改革委、市住房城乡建设局、自治区发展改革委", "市发展改革委、自治区发展改革委"
     )
@@ -240,7 +251,9 @@ def test_a_unit_with_reports_taken_off_a_task_is_pointed_out(
         ("市住房城乡建设局", "former"),
     ]
     with pytest.raises(InvalidInput, match="不是任务"):  # readable, no longer writable
-        reports.save_report(db, SYSTEM, task["id"], "2025H1", "市住房城乡建设局", progress="改")
+        reports.save_report(
+            db, SYSTEM, task["id"], "2025H1", "市住房城乡建设局", progress="改", expect_version=None
+        )
 
 
 def test_a_revision_checks_what_the_preview_showed(db: Database, tmp_path: Path) -> None:

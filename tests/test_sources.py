@@ -17,9 +17,16 @@ from tracker.importing.document import Place, SourceDocument
 from tracker.importing.sources import read_document
 
 from builders import Formula, write_docx, write_xlsx, write_zip, write_zip_bomb
-from conftest import SEED_000, SEED_001, SEED_002, SEED_004
+from conftest import OWN_PLANS, PLAN_NO_BREAKDOWN, SEED_000, SEED_001, SEED_002, SEED_004
 
-SEED_FILES = [SEED_000, SEED_001, SEED_002, SEED_004]
+# Our own plans always; the real ones whenever ../shared/seeds is there.
+TEXT_FILES = [
+    *[pytest.param(path, id=path.stem) for path in OWN_PLANS],
+    *[
+        pytest.param(path, marks=pytest.mark.seeds, id=f"seed-{path.name[:3]}")
+        for path in (SEED_000, SEED_001, SEED_002, SEED_004)
+    ],
+]
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
 
@@ -40,8 +47,8 @@ def texts(document: SourceDocument) -> list[str]:
 # --------------------------------------------------------------------------- text files
 
 
-@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.name[:3])
-def test_seed_reads_with_one_line_per_line_of_the_file(seed: Path) -> None:
+@pytest.mark.parametrize("seed", TEXT_FILES)
+def test_plan_reads_with_one_line_per_line_of_the_file(seed: Path) -> None:
     raw = seed.read_bytes()
     expected_lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
 
@@ -58,7 +65,7 @@ def test_seed_reads_with_one_line_per_line_of_the_file(seed: Path) -> None:
     assert texts(document) == raw.decode("utf-8").splitlines()
 
 
-@pytest.mark.parametrize("seed", SEED_FILES, ids=lambda p: p.name[:3])
+@pytest.mark.parametrize("seed", TEXT_FILES)
 def test_gb18030_copy_reads_like_the_original(seed: Path, tmp_path: Path) -> None:
     copy = tmp_path / "gbk.txt"
     copy.write_bytes(seed.read_text(encoding="utf-8").encode("gb18030"))
@@ -114,7 +121,7 @@ def test_control_characters_are_not_text(tmp_path: Path) -> None:
 
 
 def test_damaged_utf8_is_refused_at_its_line_not_read_as_gb18030(tmp_path: Path) -> None:
-    data = bytearray(SEED_002.read_bytes())
+    data = bytearray(PLAN_NO_BREAKDOWN.read_bytes())
     line_start = data.index(b"\n", data.index(b"\n") + 1) + 1  # line 3
     data[line_start] = 0xFF
     path = tmp_path / "damaged.txt"

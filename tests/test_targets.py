@@ -1,4 +1,5 @@
-"""Targets (目标) read from task text: inline examples of each rule, then the seed documents."""
+"""Targets (目标) read from task text: inline examples of each rule, then whole documents —
+our own plans (and the sample) always, the real seeds whenever ../shared/seeds is there."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tracker import config
 from tracker.importing.result import TargetSpec
 from tracker.importing.targets import extract_targets
+
+from conftest import PLANS, SEEDS
 
 
 def _fields(target: TargetSpec) -> tuple[int, str, str, str, float, str]:
@@ -465,22 +469,33 @@ def _paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def _seed_paragraphs(seeds: Path) -> list[str]:
+def _document_paragraphs(paths: list[Path]) -> list[str]:
     paragraphs: list[str] = []
-    for path in sorted(seeds.glob("*.txt")):
+    for path in sorted(paths):
         paragraphs.extend(_paragraphs(path.read_text(encoding="utf-8")))
     return paragraphs
 
 
-def test_every_commitment_in_the_seeds_is_found(seeds: Path) -> None:
-    committed = [p for p in _seed_paragraphs(seeds) if _COMMITMENT.search(p)]
-    assert committed, "the seeds hold no 到20xx年 commitment"
+def _documents(which: str) -> list[Path]:
+    if which == "seeds":
+        return sorted(SEEDS.glob("*.txt"))
+    return [*PLANS.glob("*.txt"), *config.SAMPLE_DIR.glob("*.txt")]
+
+
+DOCUMENTS = ["own", pytest.param("seeds", marks=pytest.mark.seeds)]
+
+
+@pytest.mark.parametrize("which", DOCUMENTS)
+def test_every_commitment_in_the_documents_is_found(which: str) -> None:
+    committed = [p for p in _document_paragraphs(_documents(which)) if _COMMITMENT.search(p)]
+    assert len(committed) >= 10, "too few 到20xx年 commitments to test"
     missed = [p[:80] for p in committed if not extract_targets(p)]
     assert missed == []
 
 
-def test_every_target_in_the_seeds_is_plausible(seeds: Path) -> None:
-    found = [t for p in _seed_paragraphs(seeds) for t in extract_targets(p)]
+@pytest.mark.parametrize("which", DOCUMENTS)
+def test_every_target_in_the_documents_is_plausible(which: str) -> None:
+    found = [t for p in _document_paragraphs(_documents(which)) for t in extract_targets(p)]
     assert found
     wrong = [
         t

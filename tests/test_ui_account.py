@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from tracker import config
 from tracker.db import Database
 from tracker.services import plans, users
 from tracker.services.actor import Actor
@@ -135,7 +134,7 @@ def test_sign_in_picks_the_dialog_and_remembers_the_user(
     assert first == second and first is not None and first.name == NAME
 
 
-def test_start_shows_the_main_window_and_imports_the_sample(
+def test_start_on_a_named_database_never_imports_the_sample(
     qtbot: QtBot,
     tmp_path: Path,
     settings: QSettings,
@@ -153,17 +152,12 @@ def test_start_shows_the_main_window_and_imports_the_sample(
     window = started.window
     qtbot.addWidget(window)
     try:
-        assert window.isVisible()
-        flow = window.import_flow
-        assert flow is not None  # the sample plan is being imported in the background
-        with qtbot.waitSignal(flow.finished, timeout=WAIT_MS):
-            pass
+        assert window.isVisible() and not started.demo
+        assert window.import_flow is None
+        assert plans.list_plans(started.db, started.actor) == []  # nothing imported unasked
+        assert "示例数据库" not in window.windowTitle()
+        assert window.demo_action.isVisible() and not window.work_action.isVisible()
         assert messages.warnings == [] and messages.crashes == []
-        stored = plans.list_plans(started.db, started.actor)
-        assert len(stored) == 1 and stored[0]["source"] == config.SAMPLE_PLAN.name
-        assert window.current_plan_id() == stored[0]["id"]
-        assert window.task_model.rowCount() == stored[0]["task_count"] > 0
-        assert window.task_proxy.rowCount() == window.task_model.rowCount()
     finally:
         window.close()
         started.db.close()
@@ -218,7 +212,21 @@ def test_start_on_an_old_database_says_where_the_backup_is(
     try:
         assert [title for title, _ in messages.infos] == ["数据库已升级"]
         assert str(started.db.backup_made) in messages.infos[0][1]
-        assert started.window.import_flow is None  # it has a plan: no sample import
+        assert started.window.import_flow is None  # nothing is imported unasked
     finally:
         started.window.close()
         started.db.close()
+
+
+def test_declining_says_quit_at_start_up_and_cancel_over_a_window(
+    qtbot: QtBot, gui_db: Database
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    alone = SignInDialog(gui_db, WHERE)
+    qtbot.addWidget(alone)
+    assert alone.reject_button.text() == "退出"
+    window = QWidget()
+    qtbot.addWidget(window)
+    over = FirstRunDialog(gui_db, WHERE, window)  # switching databases from a window
+    assert over.reject_button.text() == "取消"

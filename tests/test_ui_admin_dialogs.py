@@ -16,13 +16,13 @@ from tracker.db import Database
 from tracker.errors import AuthenticationFailed
 from tracker.services import periods, users
 from ui import preferences
-from ui.accounts_dialog import AccountsDialog, AddUserDialog, PasswordDialog
+from ui.accounts_dialog import AccountsDialog, AddUserDialog, EditUserDialog, PasswordDialog
 from ui.app import create_application
 from ui.periods_dialog import PeriodsDialog
 from ui.preferences import PreferencesDialog
 
 from desk import Answers, wait_for
-from factories import MIIT, World
+from factories import MIIT, NDRC, PASSWORD, World
 
 if TYPE_CHECKING:
     from conftest_ui import Messages
@@ -108,6 +108,53 @@ def test_accounts_dialog_adds_a_reporter_and_resets_a_password(
     assert users.authenticate(world.db, "工信局新填报员", "brand-new-pass").name == actor.name
     with pytest.raises(AuthenticationFailed):
         users.authenticate(world.db, "工信局新填报员", "long-enough-1")
+
+
+def test_accounts_dialog_changes_a_unit_and_disables_then_enables_an_account(
+    qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch, messages: Messages
+) -> None:
+    def edit(_cls: type, parent: Any, db: Database, actor: Any, user: Any) -> bool:
+        dialog = EditUserDialog(db, actor, user, parent)
+        assert dialog.unit_combo.currentText() == NDRC  # what the account has now
+        dialog.unit_combo.setEditText("")
+        dialog.ok_button.click()
+        assert "请选择填报员所属的单位" in dialog.message_label.text()
+        dialog.unit_combo.setEditText(MIIT)
+        dialog.ok_button.click()
+        return dialog.done_ok
+
+    monkeypatch.setattr(EditUserDialog, "ask", classmethod(edit))
+    dialog = AccountsDialog(world.db, world.coordinator)
+    qtbot.addWidget(dialog)
+    assert not dialog.edit_button.isEnabled() and not dialog.disable_button.isEnabled()
+    name = world.ndrc.name
+    dialog.reload(select=name)
+    dialog.edit_button.click()
+    assert dialog.selected() is not None and dialog.selected()["unit"] == MIIT
+    assert f"已修改“{name}”：填报员，{MIIT}" in dialog.message_label.text()
+    assert users.authenticate(world.db, name, PASSWORD).unit_name == MIIT
+
+    assert dialog.disable_button.text() == "停用"
+    messages.confirm_answer = False  # 取消: nothing changes
+    dialog.disable_button.click()
+    assert "停用“发改委填报员”" in messages.confirms[-1][1]
+    assert not dialog.selected()["disabled"]
+    messages.confirm_answer = True
+    dialog.disable_button.click()
+    row = [r["name"] for r in dialog.model.records()].index(name)
+    assert dialog.selected()["disabled"] and dialog.model.index(row, 3).data() == "已停用"
+    assert dialog.disable_button.text() == "启用"
+    with pytest.raises(AuthenticationFailed, match="已停用"):
+        users.authenticate(world.db, name, PASSWORD)
+    confirms = len(messages.confirms)
+    dialog.disable_button.click()  # 启用 asks nothing
+    assert len(messages.confirms) == confirms and not dialog.selected()["disabled"]
+    assert users.authenticate(world.db, name, PASSWORD).name == name
+
+    dialog.reload(select=world.coordinator.name)  # one's own account: refused, shown
+    dialog.disable_button.click()
+    assert "不能停用自己的账户" in messages.warnings[-1][1]
+    assert not dialog.selected()["disabled"]
 
 
 def test_accounts_dialog_is_refused_to_a_reporter(world: World, messages: Messages) -> None:

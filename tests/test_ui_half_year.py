@@ -14,7 +14,7 @@ from PySide6.QtGui import QDropEvent, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from tracker.db import Database
-from tracker.services import reports, worklist
+from tracker.services import reports, settings, worklist
 from tracker.services.actor import Actor
 from ui.account import SignInDialog
 from ui.main_window import MainWindow, describe_database
@@ -119,7 +119,14 @@ def test_a_half_year_in_the_windows(
     select_task(window, plan.task2)
     fill(window, "进度滞后", "配合开展节能监察。")
     other_session = reports.save_report(
-        db, world.coordinator, plan.task2, period_id, NDRC, status="序时推进", progress="协调员代填"
+        db,
+        world.coordinator,
+        plan.task2,
+        period_id,
+        NDRC,
+        status="序时推进",
+        progress="协调员代填",
+        expect_version=None,
     )
     assert other_session["version"] == 1
     answers.conflict_choice = ConflictDialog.OVERWRITE
@@ -253,12 +260,21 @@ def test_conflict_reload_shows_the_other_text(
     world: World, open_window: Opener, answers: Answers, current_period: dict[str, Any]
 ) -> None:
     period_id = int(current_period["id"])
-    reports.save_report(world.db, world.miit, world.plan.task2, period_id, status="未启动")
+    reports.save_report(
+        world.db, world.miit, world.plan.task2, period_id, status="未启动", expect_version=None
+    )
     window = open_window(world.db, world.miit)
     form = window.workbench.form
     select_task(window, world.plan.task2)
     form.text_edits["results"].setPlainText("我的文字")
-    reports.save_report(world.db, world.miit, world.plan.task2, period_id, results="另一窗口的文字")
+    reports.save_report(
+        world.db,
+        world.miit,
+        world.plan.task2,
+        period_id,
+        results="另一窗口的文字",
+        expect_version=None,
+    )
     answers.conflict_choice = ConflictDialog.RELOAD
     assert not form.save_draft()
     assert form.text_edits["results"].toPlainText() == "另一窗口的文字"
@@ -277,9 +293,15 @@ def test_consolidate_evidence_and_a_bug_that_loses_nothing(
 ) -> None:
     period_id = int(current_period["id"])
     reports.save_report(
-        world.db, world.miit, world.plan.task1, period_id, status="序时推进", progress="工信进展"
+        world.db,
+        world.miit,
+        world.plan.task1,
+        period_id,
+        status="序时推进",
+        progress="工信进展",
+        expect_version=None,
     )
-    reports.submit_report(world.db, world.miit, world.plan.task1, period_id)
+    reports.submit_report(world.db, world.miit, world.plan.task1, period_id, expect_version=None)
     window = open_window(world.db, world.ndrc)
     form = window.workbench.form
     select_task(window, world.plan.task1)
@@ -327,8 +349,10 @@ def test_coordinator_form_reviews_and_instructs(
     world: World, open_window: Opener, answers: Answers, current_period: dict[str, Any]
 ) -> None:
     period_id = int(current_period["id"])
-    reports.save_report(world.db, world.housing, world.plan.task3, period_id, status="已完成")
-    reports.submit_report(world.db, world.housing, world.plan.task3, period_id)
+    reports.save_report(
+        world.db, world.housing, world.plan.task3, period_id, status="已完成", expect_version=None
+    )
+    reports.submit_report(world.db, world.housing, world.plan.task3, period_id, expect_version=None)
     window = open_window(world.db, world.coordinator)
     form = window.workbench.form
     select_task(window, world.plan.task3)
@@ -351,8 +375,10 @@ def test_status_and_late_filters(
     world: World, open_window: Opener, current_period: dict[str, Any]
 ) -> None:
     period_id = int(current_period["id"])
-    reports.save_report(world.db, world.ndrc, world.plan.task1, period_id, status="已完成")
-    reports.submit_report(world.db, world.ndrc, world.plan.task1, period_id)
+    reports.save_report(
+        world.db, world.ndrc, world.plan.task1, period_id, status="已完成", expect_version=None
+    )
+    reports.submit_report(world.db, world.ndrc, world.plan.task1, period_id, expect_version=None)
     window = open_window(world.db, world.coordinator)
     window.status_combo.setCurrentIndex(window.status_combo.findData("已完成"))
     assert window.task_proxy.rowCount() == 1
@@ -365,6 +391,32 @@ def test_status_and_late_filters(
     window.clear_filters()
     assert not window.late_check.isChecked() and window.current_status() is None
     assert window.task_proxy.rowCount() == 3
+
+
+def test_a_status_renamed_at_another_desk_is_offered_after_a_refresh(
+    world: World, open_window: Opener, current_period: dict[str, Any]
+) -> None:
+    period_id = int(current_period["id"])
+    window = open_window(world.db, world.ndrc)
+    form = window.workbench.form
+    select_task(window, world.plan.task1)
+    fill(window, "序时推进", "我还没保存的文字")
+    # another desk of the same database renames a status (shared settings)
+    settings.rename_status(world.db, world.coordinator, "序时推进", "按计划推进")
+    assert window.status_combo.findData("按计划推进") < 0  # read when the plan was loaded
+    window.refresh_action.trigger()  # F5
+    assert window.status_combo.findData("按计划推进") > 0
+    assert window.status_combo.findData("序时推进") < 0
+    select_task(window, world.plan.task1)
+    # the unsaved edit kept the status it was written with; the vocabulary is the new one
+    assert form.text_edits["progress"].toPlainText() == "我还没保存的文字"
+    assert form.status_combo.currentData() == "序时推进"
+    statuses = [form.status_combo.itemData(i) for i in range(form.status_combo.count())]
+    assert "按计划推进" in statuses
+    form.status_combo.setCurrentIndex(form.status_combo.findData("按计划推进"))
+    assert form.save_draft()
+    stored = reports.get_report(world.db, world.ndrc, world.plan.task1, period_id)
+    assert stored is not None and stored["status"] == "按计划推进"
 
 
 def test_shortcuts_and_dropping_a_plan(

@@ -161,16 +161,16 @@ def test_import_seed_ends_with_its_tasks_in_the_table(
     messages: Messages,
     monkeypatch: pytest.MonkeyPatch,
     settings: QSettings,
-    seed_table: Path,
+    table_plan: Path,
 ) -> None:
     answers = _answer_preview(monkeypatch, True)
-    messages.chosen_files.append(str(seed_table))
+    messages.chosen_files.append(str(table_plan))
     flow = _import(qtbot, window)
 
     assert messages.warnings == [] and messages.crashes == [] and messages.infos == []
     assert len(answers.shown) == 1
     parsed = answers.shown[0]
-    assert parsed.source_name == seed_table.name and parsed.tasks
+    assert parsed.source_name == table_plan.name and parsed.tasks
     assert flow.result is not None and flow.result.created
     stored = plans.list_plans(gui_db, coordinator)
     assert [p["id"] for p in stored] == [flow.result.plan_id]
@@ -179,31 +179,31 @@ def test_import_seed_ends_with_its_tasks_in_the_table(
     codes = [window.task_model.index(r, TaskColumn.CODE).data() for r in range(3)]
     assert codes == [t.code for t in parsed.tasks[:3]]
     assert window.import_action.isEnabled()
-    assert settings.value("import/last_dir") == str(seed_table.parent)
+    assert settings.value("import/last_dir") == str(table_plan.parent)
 
 
 def test_importing_the_same_file_again_names_the_existing_plan(
     qtbot: QtBot,
     window: MainWindow,
-    seed_plan_id: int,
+    table_plan_id: int,
     gui_db: Database,
     coordinator: Actor,
     messages: Messages,
     monkeypatch: pytest.MonkeyPatch,
-    seed_table: Path,
+    table_plan: Path,
 ) -> None:
     window.reload_plans()
     _answer_preview(monkeypatch, True)
-    messages.chosen_files.append(str(seed_table))
+    messages.chosen_files.append(str(table_plan))
     flow = _import(qtbot, window)
     assert flow.result is not None
-    assert (flow.result.plan_id, flow.result.created) == (seed_plan_id, False)
+    assert (flow.result.plan_id, flow.result.created) == (table_plan_id, False)
     assert len(messages.infos) == 1
     title, text = messages.infos[0]
     assert title == "已导入过"
-    assert "银川市碳达峰实施方案" in text and f"编号 {seed_plan_id}" in text
+    assert "云岭市碳达峰实施方案" in text and f"编号 {table_plan_id}" in text
     assert len(plans.list_plans(gui_db, coordinator)) == 1
-    assert window.current_plan_id() == seed_plan_id
+    assert window.current_plan_id() == table_plan_id
 
 
 def test_preview_declined_stores_nothing(
@@ -213,10 +213,10 @@ def test_preview_declined_stores_nothing(
     coordinator: Actor,
     messages: Messages,
     monkeypatch: pytest.MonkeyPatch,
-    seed_table: Path,
+    table_plan: Path,
 ) -> None:
     answers = _answer_preview(monkeypatch, False)
-    messages.chosen_files.append(str(seed_table))
+    messages.chosen_files.append(str(table_plan))
     flow = _import(qtbot, window)
     assert len(answers.shown) == 1
     assert flow.result is None
@@ -234,12 +234,12 @@ def test_bad_file_goes_to_the_error_path_and_stores_nothing(
     messages: Messages,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
-    seed_without_breakdown: Path,
+    plan_without_breakdown: Path,
     bad: str,
 ) -> None:
     answers = _answer_preview(monkeypatch, True)
     if bad == "no_breakdown":
-        path = seed_without_breakdown
+        path = plan_without_breakdown
     elif bad == "broken_docx":
         path = tmp_path / "方案.docx"
         path.write_bytes(b"this is not a zip archive at all")
@@ -274,7 +274,7 @@ def test_cancelling_the_preview_ends_the_flow(
     coordinator: Actor,
     messages: Messages,
     monkeypatch: pytest.MonkeyPatch,
-    seed_table: Path,
+    table_plan: Path,
 ) -> None:
     answers = _answer_preview(monkeypatch, True)
     steps: list[int] = []
@@ -292,7 +292,7 @@ def test_cancelling_the_preview_ends_the_flow(
     parent = QWidget()
     qtbot.addWidget(parent)
     flow = ImportFlow(parent, gui_db, coordinator, show_after_ms=10)
-    flow.start(seed_table)
+    flow.start(table_plan)
     assert flow.task is not None
     qtbot.waitUntil(
         lambda: flow.task is not None and flow.task.progress_dialog is not None, timeout=WAIT_MS

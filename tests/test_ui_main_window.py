@@ -39,9 +39,9 @@ def open_window(qtbot: QtBot, db: Database, actor: Actor, settings: QSettings) -
 
 @pytest.fixture
 def window(
-    qtbot: QtBot, gui_db: Database, coordinator: Actor, settings: QSettings, seed_plan_id: int
+    qtbot: QtBot, gui_db: Database, coordinator: Actor, settings: QSettings, table_plan_id: int
 ) -> MainWindow:
-    del seed_plan_id
+    del table_plan_id
     return open_window(qtbot, gui_db, coordinator, settings)
 
 
@@ -62,11 +62,11 @@ def busiest_unit(window: MainWindow) -> str:
 
 
 def test_shows_the_plan_with_areas_counts_and_detail(
-    window: MainWindow, gui_db: Database, coordinator: Actor, seed_plan_id: int
+    window: MainWindow, gui_db: Database, coordinator: Actor, table_plan_id: int
 ) -> None:
-    stored = plans.list_tasks(gui_db, coordinator, plan_id=seed_plan_id)
-    assert window.current_plan_id() == seed_plan_id
-    assert "银川市碳达峰实施方案" in window.plan_combo.currentText()
+    stored = plans.list_tasks(gui_db, coordinator, plan_id=table_plan_id)
+    assert window.current_plan_id() == table_plan_id
+    assert "云岭市碳达峰实施方案" in window.plan_combo.currentText()
     assert window.task_model.rowCount() == window.task_proxy.rowCount() == len(stored)
     areas = list(dict.fromkeys((t["area_code"], t["area"]) for t in stored))
     assert window.area_model.rowCount() == len(areas) + 1
@@ -205,22 +205,22 @@ def test_remembers_geometry_and_last_plan(
     gui_db: Database,
     coordinator: Actor,
     settings: QSettings,
-    seed_plan_id: int,
+    table_plan_id: int,
 ) -> None:
     sample = plans.commit_import(
         gui_db, plans.preview_import(gui_db, config.SAMPLE_PLAN), coordinator
     )
     window.reload_plans()
     assert window.plan_combo.count() == 2
-    window.plan_combo.setCurrentIndex(window.plan_combo.findData(seed_plan_id))
-    assert window.current_plan_id() == seed_plan_id
+    window.plan_combo.setCurrentIndex(window.plan_combo.findData(table_plan_id))
+    assert window.current_plan_id() == table_plan_id
     window.resize(window.minimumSizeHint().width() + 10, 560)  # fits the offscreen screen
     size = window.size()
     assert size.width() < 1440  # not the default size
     window.close()
 
     again = open_window(qtbot, gui_db, coordinator, settings)
-    assert again.current_plan_id() == seed_plan_id
+    assert again.current_plan_id() == table_plan_id
     assert again.size() == size
     again.plan_combo.setCurrentIndex(again.plan_combo.findData(sample.plan_id))
     assert again.task_model.rowCount() == len(
@@ -235,9 +235,9 @@ def test_remembers_geometry_and_last_plan(
 
 
 def test_warnings_window_locates_the_task(
-    qtbot: QtBot, window: MainWindow, gui_db: Database, seed_plan_id: int
+    qtbot: QtBot, window: MainWindow, gui_db: Database, table_plan_id: int
 ) -> None:
-    stored = plans.plan_warnings(gui_db, seed_plan_id)
+    stored = plans.plan_warnings(gui_db, table_plan_id)
     assert stored
     window.search_edit.setText("没有任何任务包含这句话")  # the located task is hidden at first
     window.warnings_action.trigger()
@@ -304,9 +304,9 @@ def test_units_menu_refreshes_after_a_change(
 
 
 def test_reporter_sees_only_the_tasks_of_the_unit(
-    qtbot: QtBot, gui_db: Database, coordinator: Actor, settings: QSettings, seed_plan_id: int
+    qtbot: QtBot, gui_db: Database, coordinator: Actor, settings: QSettings, table_plan_id: int
 ) -> None:
-    everything = plans.list_tasks(gui_db, coordinator, plan_id=seed_plan_id)
+    everything = plans.list_tasks(gui_db, coordinator, plan_id=table_plan_id)
     unit = everything[0]["lead_units"][0]
     users.add_user(gui_db, coordinator, "填报员甲", ROLE_REPORTER, "reporter-password", unit=unit)
     reporter = users.authenticate(gui_db, "填报员甲", "reporter-password")
@@ -323,9 +323,9 @@ def test_reporter_sees_only_the_tasks_of_the_unit(
 
 @pytest.fixture
 def units_dialog(
-    qtbot: QtBot, gui_db: Database, coordinator: Actor, seed_plan_id: int
+    qtbot: QtBot, gui_db: Database, coordinator: Actor, table_plan_id: int
 ) -> UnitsDialog:
-    del seed_plan_id
+    del table_plan_id
     dialog = UnitsDialog(gui_db, coordinator)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -413,9 +413,9 @@ def test_merge_units_asks_for_confirmation(
 
 
 def test_units_dialog_is_read_only_for_a_reporter(
-    qtbot: QtBot, gui_db: Database, coordinator: Actor, seed_plan_id: int
+    qtbot: QtBot, gui_db: Database, coordinator: Actor, table_plan_id: int
 ) -> None:
-    del seed_plan_id
+    del table_plan_id
     unit = units.list_units(gui_db)[0]["name"]
     users.add_user(gui_db, coordinator, "填报员乙", ROLE_REPORTER, "reporter-password", unit=unit)
     reporter = users.authenticate(gui_db, "填报员乙", "reporter-password")

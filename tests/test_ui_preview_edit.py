@@ -1,6 +1,6 @@
 """Correcting the task breakdown in the import preview before it is stored: the task editor
 (canonical units, validation, moving a measure to another area), excluding tasks, undo and
-redo, cancelling with changes — on the real seed, through the real services."""
+redo, cancelling with changes — on a plan of our own with a 任务分工 table, through the real services."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def test_edited_lead_unit_is_canonical_in_the_preview_and_stored(
     qtbot: QtBot,
     gui_db: Database,
     coordinator: Actor,
-    seed_table: Path,
+    table_plan: Path,
     task_editor: TaskEditor,
     preview_driver: PreviewDriver,
 ) -> None:
@@ -130,7 +130,7 @@ def test_edited_lead_unit_is_canonical_in_the_preview_and_stored(
         assert dialog.windowTitle().endswith("（已修改）")
         assert NDRC in dialog.detail_view.text.toPlainText()
 
-    plan_id = _import_with(qtbot, gui_db, coordinator, seed_table, preview_driver, script)
+    plan_id = _import_with(qtbot, gui_db, coordinator, table_plan, preview_driver, script)
     stored = _stored(gui_db, coordinator, plan_id)
     assert len(stored) == seen["count"]
     task = _by_place(stored)[seen["key"]]
@@ -142,7 +142,7 @@ def test_moving_a_measure_to_another_area_changes_the_stored_area(
     qtbot: QtBot,
     gui_db: Database,
     coordinator: Actor,
-    seed_table: Path,
+    table_plan: Path,
     task_editor: TaskEditor,
     preview_driver: PreviewDriver,
 ) -> None:
@@ -178,7 +178,7 @@ def test_moving_a_measure_to_another_area_changes_the_stored_area(
         dialog.edit_row(1)
         assert dialog.parsed.tasks[1].area_code == "十三"
 
-    plan_id = _import_with(qtbot, gui_db, coordinator, seed_table, preview_driver, script)
+    plan_id = _import_with(qtbot, gui_db, coordinator, table_plan, preview_driver, script)
     stored = _stored(gui_db, coordinator, plan_id)
     keys = [_key(t) for t in stored]
     moved = _by_place(stored)[seen["moved"]]
@@ -198,7 +198,7 @@ def test_excluded_tasks_are_not_stored_and_can_be_taken_back(
     qtbot: QtBot,
     gui_db: Database,
     coordinator: Actor,
-    seed_table: Path,
+    table_plan: Path,
     preview_driver: PreviewDriver,
 ) -> None:
     seen: dict[str, Any] = {}
@@ -221,7 +221,7 @@ def test_excluded_tasks_are_not_stored_and_can_be_taken_back(
         dialog.exclude_action.trigger()  # changed their mind
         assert model.excluded_rows() == [3]
 
-    plan_id = _import_with(qtbot, gui_db, coordinator, seed_table, preview_driver, script)
+    plan_id = _import_with(qtbot, gui_db, coordinator, table_plan, preview_driver, script)
     stored = [_key(t) for t in _stored(gui_db, coordinator, plan_id)]
     assert len(stored) == seen["count"] - 1
     assert seen["left_out"] not in stored
@@ -232,15 +232,17 @@ def test_excluded_tasks_are_not_stored_and_can_be_taken_back(
 
 
 def test_excluded_row_is_grey_and_unchecked_and_counts_update(
-    qtbot: QtBot, qtmodeltester: Any, seed_preview: ParsedPlan, gui_db: Database
+    qtbot: QtBot, qtmodeltester: Any, table_preview: ParsedPlan, gui_db: Database
 ) -> None:
-    dialog = _preview(qtbot, seed_preview, gui_db)
+    dialog = _preview(qtbot, table_preview, gui_db)
     model = dialog.task_model
-    total, areas = len(seed_preview.tasks), len(seed_preview.areas)
+    total, areas = len(table_preview.tasks), len(table_preview.areas)
     assert f"重点领域 <b>{areas}</b>" in dialog.summary_label.text()
     # leave out every task of the last area: one area fewer
-    last_area = seed_preview.areas[-1]
-    rows = [i for i, t in enumerate(seed_preview.tasks) if (t.area_code, t.area_title) == last_area]
+    last_area = table_preview.areas[-1]
+    rows = [
+        i for i, t in enumerate(table_preview.tasks) if (t.area_code, t.area_title) == last_area
+    ]
     for row in rows:
         dialog.exclude_row(row)
     code = model.index(rows[0], TaskColumn.CODE)
@@ -257,19 +259,19 @@ def test_excluded_row_is_grey_and_unchecked_and_counts_update(
     assert f"重点领域 <b>{areas - 1}</b>" in summary
     assert f"将导入任务 <b>{total - len(rows)}</b> 项" in summary
     assert f"不导入 <b>{len(rows)}</b> 项" in summary
-    assert f"警告 <b>{len(seed_preview.warnings)}</b>" in summary  # the warnings stay
-    assert dialog.warning_model.rowCount() == len(seed_preview.warnings)
+    assert f"警告 <b>{len(table_preview.warnings)}</b>" in summary  # the warnings stay
+    assert dialog.warning_model.rowCount() == len(table_preview.warnings)
     qtmodeltester.check(model)
 
 
 def test_model_passes_modeltester_after_edits(
     qtbot: QtBot,
     qtmodeltester: Any,
-    seed_preview: ParsedPlan,
+    table_preview: ParsedPlan,
     gui_db: Database,
     task_editor: TaskEditor,
 ) -> None:
-    dialog = _preview(qtbot, seed_preview, gui_db)
+    dialog = _preview(qtbot, table_preview, gui_db)
     task_editor.fill = lambda e: e.remarks_edit.setText("已与市发展改革委核对")
     assert dialog.edit_row(2)
     dialog.exclude_row(4)
@@ -279,9 +281,9 @@ def test_model_passes_modeltester_after_edits(
 
 
 def test_keys_and_double_click_edit_and_exclude(
-    qtbot: QtBot, seed_preview: ParsedPlan, gui_db: Database, task_editor: TaskEditor
+    qtbot: QtBot, table_preview: ParsedPlan, gui_db: Database, task_editor: TaskEditor
 ) -> None:
-    dialog = _preview(qtbot, seed_preview, gui_db)
+    dialog = _preview(qtbot, table_preview, gui_db)
     _shown_active(qtbot, dialog)
     view = dialog.task_view
     for key in (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -289,7 +291,7 @@ def test_keys_and_double_click_edit_and_exclude(
     rect = view.visualRect(dialog.task_model.index(1, TaskColumn.MEASURE))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    codes = [seed_preview.tasks[0].code] * 3 + [seed_preview.tasks[1].code]
+    codes = [table_preview.tasks[0].code] * 3 + [table_preview.tasks[1].code]
     assert [e.windowTitle() for e in task_editor.opened] == [f"编辑任务 {c}" for c in codes]
     assert not dialog.task_model.edited_rows()  # every editor was cancelled
 
@@ -304,12 +306,12 @@ def test_keys_and_double_click_edit_and_exclude(
 
 
 def test_undo_restores_the_previous_values_exactly_and_redo_reapplies(
-    qtbot: QtBot, seed_preview: ParsedPlan, gui_db: Database, task_editor: TaskEditor
+    qtbot: QtBot, table_preview: ParsedPlan, gui_db: Database, task_editor: TaskEditor
 ) -> None:
-    dialog = _preview(qtbot, seed_preview, gui_db)
+    dialog = _preview(qtbot, table_preview, gui_db)
     row = 0
-    before = copy.deepcopy(seed_preview.tasks[row])
-    other_area = seed_preview.areas[1]
+    before = copy.deepcopy(table_preview.tasks[row])
+    other_area = table_preview.areas[1]
     added = "到2025年，光伏发电装机规模达到100万千瓦。"
 
     def fill(editor: TaskEditDialog) -> None:
@@ -324,7 +326,7 @@ def test_undo_restores_the_previous_values_exactly_and_redo_reapplies(
     task_editor.fill = fill
     assert not dialog.undo_action.isEnabled()
     assert dialog.edit_row(row)
-    after = copy.deepcopy(seed_preview.tasks[row])
+    after = copy.deepcopy(table_preview.tasks[row])
     assert after.title == "修改后的行动措施" and after.deadline == "2025年底前"
     assert (after.area_code, after.area_title) == other_area
     assert len(after.targets) == len(before.targets) + 1  # extracted again from the text
@@ -332,7 +334,7 @@ def test_undo_restores_the_previous_values_exactly_and_redo_reapplies(
     assert dialog.undo_action.isEnabled() and "修改任务" in dialog.undo_action.toolTip()
 
     dialog.undo_action.trigger()
-    assert seed_preview.tasks[row] == before
+    assert table_preview.tasks[row] == before
     assert dialog.task_model.task(row) == task_json(before)
     assert dialog.task_model.index(row, TaskColumn.CODE).data() == before.code
     assert dialog.task_model.edited_rows() == []
@@ -340,7 +342,7 @@ def test_undo_restores_the_previous_values_exactly_and_redo_reapplies(
     assert dialog.redo_action.isEnabled()
 
     dialog.redo_action.trigger()
-    assert seed_preview.tasks[row] == after
+    assert table_preview.tasks[row] == after
     assert dialog.task_model.task(row) == task_json(after)
 
     # with the keys, excluding counts as one step as well
@@ -348,25 +350,25 @@ def test_undo_restores_the_previous_values_exactly_and_redo_reapplies(
     dialog.exclude_row(3)
     qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert dialog.task_model.excluded_rows() == []
-    assert seed_preview.tasks[row] == after  # only the last step was undone
+    assert table_preview.tasks[row] == after  # only the last step was undone
     qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert seed_preview.tasks[row] == before
+    assert table_preview.tasks[row] == before
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(dialog, Qt.Key.Key_Z, ctrl_shift)
     qtbot.keyClick(dialog, Qt.Key.Key_Z, ctrl_shift)
-    assert seed_preview.tasks[row] == after
+    assert table_preview.tasks[row] == after
     assert dialog.task_model.excluded_rows() == [3]
     assert dialog.undo_stack.count() == 2
 
 
 def test_an_editor_that_changes_nothing_adds_no_step(
-    qtbot: QtBot, seed_preview: ParsedPlan, gui_db: Database, task_editor: TaskEditor
+    qtbot: QtBot, table_preview: ParsedPlan, gui_db: Database, task_editor: TaskEditor
 ) -> None:
-    dialog = _preview(qtbot, seed_preview, gui_db)
-    before = copy.deepcopy(seed_preview.tasks[0])
+    dialog = _preview(qtbot, table_preview, gui_db)
+    before = copy.deepcopy(table_preview.tasks[0])
     task_editor.fill = lambda _editor: None  # 确定 without touching anything
     assert not dialog.edit_row(0)
-    assert seed_preview.tasks[0] == before
+    assert table_preview.tasks[0] == before
     assert dialog.undo_stack.count() == 0
 
 
@@ -374,9 +376,9 @@ def test_an_editor_that_changes_nothing_adds_no_step(
 
 
 @pytest.fixture
-def editor(qtbot: QtBot, seed_preview: ParsedPlan, gui_db: Database) -> TaskEditDialog:
-    task = seed_preview.tasks[_row_not_led_by_ndrc(seed_preview)]
-    dialog = _editor(gui_db, task, seed_preview.areas)
+def editor(qtbot: QtBot, table_preview: ParsedPlan, gui_db: Database) -> TaskEditDialog:
+    task = table_preview.tasks[_row_not_led_by_ndrc(table_preview)]
+    dialog = _editor(gui_db, task, table_preview.areas)
     qtbot.addWidget(dialog)
     return dialog
 

@@ -51,10 +51,13 @@ def filled(world: World, current_period: dict[str, Any], tmp_path: Any) -> dict[
         progress="完成",
         actuals={target: "520"},
         evidence=[evidence],
+        expect_version=None,
     )
-    reports.submit_report(db, world.ndrc, p.task1, period)
-    reports.save_report(db, world.miit, p.task2, period, status="序时推进", progress="推进中")
-    reports.submit_report(db, world.miit, p.task2, period)
+    reports.submit_report(db, world.ndrc, p.task1, period, expect_version=None)
+    reports.save_report(
+        db, world.miit, p.task2, period, status="序时推进", progress="推进中", expect_version=None
+    )
+    reports.submit_report(db, world.miit, p.task2, period, expect_version=None)
     coordinator = world.coordinator
     summary = monitoring.summary(db, coordinator, str(current_period["code"]), plan_id=p.plan_id)
     remind = monitoring.remind(db, coordinator, str(current_period["code"]), plan_id=p.plan_id)

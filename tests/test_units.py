@@ -1,4 +1,5 @@
-"""Unit names: splitting lists, prefix inheritance, aliases — inline cases and the real seeds."""
+"""Unit names: splitting lists, prefix inheritance, aliases — inline cases, the lists of our
+own plans (tests/fixtures/plans), and the real seeds whenever ../shared/seeds is there."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 
 from tracker.config import RESOURCES
 from tracker.importing.units import UnitResolver, split_unit_list
+
+from conftest import PLAN_CITY, PLAN_COUNTY, PLAN_REGION, PLAN_TABLE
 
 
 def resolve(text: str, aliases: dict[str, str] | None = None) -> list[str]:
@@ -310,6 +313,42 @@ def test_notes_are_collected_once_across_calls() -> None:
     assert len(resolver.notes) == 2
 
 
+# ---------------------------------------------------------------- our own plans
+
+# Units of our own plans that carry their own owner and so keep their name.
+OWN_PLAN_OWN_NAMED = {
+    "国网青山电力公司",
+    "东湖管委会",
+    "国网临川供电公司",
+    "临川高新区",
+    "国网云岭供电公司",
+    "人民银行云岭市分行",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "level", "count"),
+    [
+        (PLAN_REGION, "省", 12),
+        (PLAN_CITY, "市", 11),
+        (PLAN_COUNTY, "县", 3),
+        (PLAN_TABLE, "市", 15),
+    ],
+    ids=lambda v: v.stem if isinstance(v, Path) else None,
+)
+def test_own_plan_lists_resolve_with_their_level(path: Path, level: str, count: int) -> None:
+    lists = table_lists(path) if path == PLAN_TABLE else body_lists(path)
+    assert len(lists) == count  # guards the extraction below
+    resolver = UnitResolver()
+    for text in lists:
+        names = resolver.resolve(split_unit_list(text))
+        assert names, text
+        for name in names:
+            assert not re.search(r"\s|等|按职责|负责|牵头|分工|[()]", name), name
+            assert name.startswith((level, "各")) or name in OWN_PLAN_OWN_NAMED, name
+    assert resolver.notes == []
+
+
 # ---------------------------------------------------------------- the real seeds
 
 SEED_000 = "000_b7ee931a2cb0ef57.txt"
@@ -317,8 +356,8 @@ SEED_001 = "001_69c9d6620e20abd3.txt"
 SEED_004 = "004_03d5bdb1a4f7da91.txt"
 
 _GROUP = re.compile(r"（(?:[^（）]|（[^（）]*）)*）")
-_MARKED = re.compile(r"责任单位|牵头|按职责|按照职责|按分工")
-_UNLABELLED = re.compile(r"^（(?:自治区|市)[^，。；]*、[^，。；]*(?:厅|局|委)）$")
+_MARKED = re.compile(r"责任单位|负责单位|牵头|按职责|按照职责|按分工")
+_UNLABELLED = re.compile(r"^（(?:自治区|省|市|县)[^，。；]*、[^，。；]*(?:厅|局|委)）$")
 
 # Units of the seeds that carry their own owner and so keep their name.
 OWN_NAMED = {
@@ -389,6 +428,7 @@ def resolved_seed_lists(seed_lists: dict[str, list[str]]) -> dict[str, list[list
     return resolved
 
 
+@pytest.mark.seeds
 def test_seed_lists_are_found(seed_lists: dict[str, list[str]]) -> None:
     # Every measure of 000 is annotated (one without its 责任单位 label); 004 and the
     # 001 table too. Counts guard the extraction, not the resolver.
@@ -399,6 +439,7 @@ def test_seed_lists_are_found(seed_lists: dict[str, list[str]]) -> None:
     assert any("住房和城乡建设厅" in s and "责任单位" not in s for s in seed_lists[SEED_000])
 
 
+@pytest.mark.seeds
 def test_seed_names_are_clean(resolved_seed_lists: dict[str, list[list[str]]]) -> None:
     for lists in resolved_seed_lists.values():
         for names in lists:
@@ -407,6 +448,7 @@ def test_seed_names_are_clean(resolved_seed_lists: dict[str, list[list[str]]]) -
                 assert not re.search(r"\s|等|按职责|负责|牵头|分工|[()]", name), name
 
 
+@pytest.mark.seeds
 @pytest.mark.parametrize(
     ("source", "level"),
     [(SEED_000, "自治区"), (SEED_001, "市"), ("001-table", "市"), (SEED_004, "市")],
@@ -419,6 +461,7 @@ def test_seed_bare_names_got_the_level(
             assert name.startswith((level, "各")) or name in OWN_NAMED, name
 
 
+@pytest.mark.seeds
 def test_seed_spot_checks(resolved_seed_lists: dict[str, list[list[str]]]) -> None:
     region = {n for names in resolved_seed_lists[SEED_000] for n in names}
     assert {"自治区自然资源厅", "自治区党委组织部", "自治区党委宣传部", "自治区党委党校"} <= region
@@ -438,12 +481,14 @@ def test_seed_spot_checks(resolved_seed_lists: dict[str, list[list[str]]]) -> No
     assert {"人民银行广元市分行", "国家金融监督管理总局广元监管分局"} <= guangyuan
 
 
+@pytest.mark.seeds
 def test_seed_table_glued_row_is_split(seed_lists: dict[str, list[str]]) -> None:
     glued = next(s for s in seed_lists["001-table"] if "商务局各县" in s)
     names = UnitResolver().resolve(split_unit_list(glued))
     assert names[-3:] == ["市商务局", "各县（市）区人民政府", "各园区管委会"]
 
 
+@pytest.mark.seeds
 def test_fifty_cities_resolve_with_their_own_prefix(seed_lists: dict[str, list[str]]) -> None:
     # 50 plans the size of 004, each with its own city name: nothing leaks between them
     # through the resolver's caches. (Speed is measured by bench/import_bench.py.)

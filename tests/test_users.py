@@ -44,6 +44,68 @@ def test_malformed_hash_never_verifies(stored: str) -> None:
     assert users.verify_password(PASSWORD, stored) is False
 
 
+def _hash_with(n: int, r: int, p: int, salt: bytes = bytes(16), key: bytes = bytes(32)) -> str:
+    return f"scrypt${n}${r}${p}${salt.hex()}${key.hex()}"
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        _hash_with(2**31, 8, 1),  # 256 GiB of memory
+        _hash_with(2**20, 32, 1),  # 4 GiB
+        _hash_with(2**15, 8, 10**6),  # hours of work
+        _hash_with(2**15 + 1, 8, 1),  # n not a power of two
+        _hash_with(2**4, 8, 1),  # too cheap to be one of ours
+        _hash_with(2**15, 0, 1),
+        _hash_with(2**15, 8, 0),
+        _hash_with(2**15, 8, 1, salt=b""),
+        _hash_with(2**15, 8, 1, salt=bytes(4096)),
+        _hash_with(2**15, 8, 1, key=bytes(4)),
+        _hash_with(2**15, 8, 1, key=bytes(100_000)),
+        "scrypt$" + "9" * 5000 + "$8$1$00$00",
+    ],
+    ids=[
+        "256GiB",
+        "4GiB",
+        "hours",
+        "n-odd",
+        "n-tiny",
+        "r0",
+        "p0",
+        "no-salt",
+        "huge-salt",
+        "short-key",
+        "huge-key",
+        "huge-number",
+    ],
+)
+def test_hash_with_out_of_bounds_parameters_is_refused_not_computed(
+    stored: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_scrypt(*_args: object, **_kwargs: object) -> bytes:
+        raise AssertionError("an out-of-bounds hash was computed")
+
+    monkeypatch.setattr(users.hashlib, "scrypt", no_scrypt)
+    assert users.verify_password(PASSWORD, stored) is False
+
+
+def test_hashes_within_the_bounds_verify(monkeypatch: pytest.MonkeyPatch) -> None:
+    for params in (users.ScryptParams(n=2**10, r=8, p=1), users.ScryptParams(n=2**14, r=16, p=2)):
+        monkeypatch.setattr(users, "SCRYPT_PARAMS", params)
+        assert params.within_bounds()
+        assert users.verify_password(PASSWORD, users.hash_password(PASSWORD))
+    assert users.ScryptParams().within_bounds()  # the program's own default
+
+
+def test_user_with_a_tampered_hash_cannot_sign_in(db: Database) -> None:
+    users.add_user(db, None, "管理员", "coordinator", PASSWORD)
+    with db.session() as session:
+        user = session.query(User).one()
+        user.password_hash = _hash_with(2**31, 8, 1)
+    with pytest.raises(AuthenticationFailed, match="用户名或密码错误"):
+        users.authenticate(db, "管理员", PASSWORD)
+
+
 def test_first_user_must_be_a_coordinator_and_needs_no_sign_in(db: Database) -> None:
     make_plan(db)
     assert users.count_users(db) == 0

@@ -33,8 +33,10 @@ def world(db: Database) -> World:
 
 def _submit(world: World, actor_name: str, task_id: int, status: str = "序时推进") -> None:
     actor = getattr(world, actor_name)
-    reports.save_report(world.db, actor, task_id, H1, status=status, progress="进展")
-    reports.submit_report(world.db, actor, task_id, H1, today=BEFORE_DUE)
+    reports.save_report(
+        world.db, actor, task_id, H1, status=status, progress="进展", expect_version=None
+    )
+    reports.submit_report(world.db, actor, task_id, H1, today=BEFORE_DUE, expect_version=None)
 
 
 # ---------------------------------------------------------------- the current period
@@ -93,7 +95,9 @@ def test_period_tasks_for_the_coordinator(world: World) -> None:
     p = world.plan
     _submit(world, "ndrc", p.task1, "已完成")  # lead of task 1
     _submit(world, "miit", p.task1)  # a cooperating unit of task 1
-    reports.save_report(world.db, world.housing, p.task3, H1, status="未启动")  # a draft only
+    reports.save_report(
+        world.db, world.housing, p.task3, H1, status="未启动", expect_version=None
+    )  # a draft only
 
     found = worklist.period_tasks(
         world.db, world.coordinator, p.plan_id, H1, today=dt.date(2025, 7, 12)
@@ -149,7 +153,9 @@ def test_review_queue_lists_submitted_reports_for_the_coordinator_only(world: Wo
     p = world.plan
     _submit(world, "ndrc", p.task1)
     _submit(world, "housing", p.task3)
-    reports.save_report(world.db, world.miit, p.task2, H1, status="未启动")  # a draft
+    reports.save_report(
+        world.db, world.miit, p.task2, H1, status="未启动", expect_version=None
+    )  # a draft
     queue = worklist.review_queue(world.db, world.coordinator, p.plan_id, H1)
     assert [(r["task_id"], r["unit"], r["state_label"]) for r in queue] == [
         (p.task1, NDRC, "已报送"),
@@ -162,9 +168,19 @@ def test_review_queue_lists_submitted_reports_for_the_coordinator_only(world: Wo
 
 def test_report_history_lists_every_period_newest_first(world: World) -> None:
     p = world.plan
-    reports.save_report(world.db, world.ndrc, p.task1, H1, status="序时推进", progress="上半年")
-    reports.save_report(world.db, world.ndrc, p.task1, "2025H2", status="已完成", progress="全年")
-    reports.save_report(world.db, world.land, p.task1, H1, status="未启动")
+    reports.save_report(
+        world.db, world.ndrc, p.task1, H1, status="序时推进", progress="上半年", expect_version=None
+    )
+    reports.save_report(
+        world.db,
+        world.ndrc,
+        p.task1,
+        "2025H2",
+        status="已完成",
+        progress="全年",
+        expect_version=None,
+    )
+    reports.save_report(world.db, world.land, p.task1, H1, status="未启动", expect_version=None)
     found = worklist.report_history(world.db, world.miit, p.task1)
     assert [(r["period_name"], r["unit"], r["status"]) for r in found] == [
         ("2025年全年", NDRC, "已完成"),
@@ -193,8 +209,13 @@ def test_approve_several_reports_in_one_go(world: World) -> None:
 def test_approving_several_is_all_or_nothing(world: World) -> None:
     p = world.plan
     _submit(world, "ndrc", p.task1)
-    reports.save_report(world.db, world.housing, p.task3, H1, status="未启动")  # not submitted
-    keys = [ReportKey(p.task1, H1, NDRC), ReportKey(p.task3, H1, HOUSING)]
+    reports.save_report(
+        world.db, world.housing, p.task3, H1, status="未启动", expect_version=None
+    )  # not submitted
+    keys = [
+        ReportKey(p.task1, H1, NDRC, expect_version=None),
+        ReportKey(p.task3, H1, HOUSING, expect_version=None),
+    ]
     with pytest.raises(InvalidInput, match=r"任务 \d+（推进城乡建设绿色低碳转型）“市住建局”"):
         reports.approve_reports(world.db, world.coordinator, keys)
     first = reports.get_report(world.db, world.coordinator, p.task1, H1, NDRC)
@@ -222,7 +243,9 @@ def test_review_refused_in_a_locked_period(world: World) -> None:
     _submit(world, "ndrc", p.task1)
     periods.lock_period(world.db, world.coordinator, p.plan_id, H1)
     with pytest.raises(Exception, match="已锁定"):
-        reports.approve_reports(world.db, world.coordinator, [ReportKey(p.task1, H1, NDRC)])
+        reports.approve_reports(
+            world.db, world.coordinator, [ReportKey(p.task1, H1, NDRC, expect_version=None)]
+        )
 
 
 # ---------------------------------------------------------------- trying a database

@@ -2,11 +2,12 @@
 
     .venv/bin/python tools/screenshots.py [--out DIR] [--no-province]
 
-Builds the sample database (``tools/demo_data.py``) in a temporary folder and photographs
-the sign-in, a reporter's 本单位任务 with the report form (returned, draft, history), the
-conflict dialog, a coordinator's task table, review queue and dashboard, and the periods,
-accounts, preferences, reason and file dialogs; then the same main screens on the
-province-size database (5,000 tasks, 150,000 reports). Chinese needs a CJK font
+Builds the program's demo database (``tools/demo_data.py`` → ``tracker.demo``) in a
+temporary folder and photographs the sign-in, a reporter's 本单位任务 with the report form
+(returned, draft, history), the conflict dialog, a coordinator's task table, review queue
+and dashboard (in the latest period past its due date), and the periods, accounts (one
+disabled), account change, preferences, reason and file dialogs; then the same main
+screens on the province-size database (5,000 tasks, 150,000 reports). Chinese needs a CJK font
 (fonts-noto-cjk). Nothing is shown on a display and no dialog waits for a click.
 """
 
@@ -33,7 +34,7 @@ from tracker.db import Database  # noqa: E402
 from tracker.services import users  # noqa: E402
 from tracker.services.actor import Actor  # noqa: E402
 from ui.account import SignInDialog  # noqa: E402
-from ui.accounts_dialog import AccountsDialog, AddUserDialog  # noqa: E402
+from ui.accounts_dialog import AccountsDialog, AddUserDialog, EditUserDialog  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow, describe_database  # noqa: E402
 from ui.periods_dialog import PeriodsDialog  # noqa: E402
@@ -90,6 +91,13 @@ def _window(db: Database, actor: Actor, folder: Path) -> MainWindow:
     return window
 
 
+def _choose_period(window: MainWindow, period_id: int | None) -> None:
+    index = window.period_combo.findData(period_id) if period_id is not None else -1
+    if index >= 0:
+        window.period_combo.setCurrentIndex(index)
+        settle(0.05)
+
+
 def _select_task(window: MainWindow, accept: Callable[[int], bool]) -> None:
     model = window.task_model
     for row in range(model.rowCount()):
@@ -109,8 +117,10 @@ def _own_state(window: MainWindow, state: str) -> Callable[[int], bool]:
 def reporter_screens(camera: Camera, demo: Demo, tmp: Path, prefix: str) -> None:
     reporter = next(iter(demo.reporters.values()))
     window = _window(demo.db, reporter, tmp)
+    _choose_period(window, demo.past_period_id)  # where reports were returned
     _select_task(window, _own_state(window, "returned"))
     camera.shoot(window, f"{prefix}-reporter-tasks-returned")
+    _choose_period(window, demo.period_id)  # the current period: drafts
     _select_task(window, _own_state(window, "draft"))
     window.workbench.form.text_edits["problems"].appendPlainText("（补充）配套电网建设滞后。")
     camera.shoot(window, f"{prefix}-reporter-form-unsaved-edit")
@@ -122,6 +132,7 @@ def reporter_screens(camera: Camera, demo: Demo, tmp: Path, prefix: str) -> None
 
 def coordinator_screens(camera: Camera, demo: Demo, tmp: Path, prefix: str) -> MainWindow:
     window = _window(demo.db, demo.coordinator, tmp)
+    _choose_period(window, demo.past_period_id)  # awaiting review, returned, late, missing
     _select_task(window, lambda row: (window.task_model.progress(row) or {}).get("reports_in") == 1)
     camera.shoot(window, f"{prefix}-coordinator-tasks")
     review = window.workbench.review
@@ -141,13 +152,19 @@ def coordinator_screens(camera: Camera, demo: Demo, tmp: Path, prefix: str) -> M
 
 def dialog_screens(camera: Camera, demo: Demo, window: MainWindow, tmp: Path) -> None:
     db, coordinator = demo.db, demo.coordinator
-    camera.shoot(SignInDialog(db, describe_database(db), last_name="填报员1"), "01-sign-in")
+    reporter = next(iter(demo.reporters))
+    camera.shoot(SignInDialog(db, describe_database(db), last_name=reporter), "01-sign-in")
     periods = PeriodsDialog(db, coordinator, demo.plan_id, window)
     periods.select_row(1)
     camera.shoot(periods, "30-periods")
-    camera.shoot(AccountsDialog(db, coordinator, window), "31-accounts")
+    users.set_disabled(db, coordinator, list(demo.reporters)[-1], True)
+    accounts = AccountsDialog(db, coordinator, window)
+    accounts.reload(select=reporter)
+    camera.shoot(accounts, "31-accounts")
+    listed = next(u for u in users.list_users(db, coordinator) if u["name"] == reporter)
+    camera.shoot(EditUserDialog(db, coordinator, listed, window), "31-edit-user")
     add = AddUserDialog(db, coordinator, window)
-    add.name_edit.setText("经信局填报员")
+    add.name_edit.setText("统计局填报员")
     add.unit_combo.setCurrentIndex(2)
     camera.shoot(add, "32-add-user")
     settings = QSettings(str(tmp / "prefs.ini"), QSettings.Format.IniFormat)

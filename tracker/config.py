@@ -11,7 +11,9 @@ APP_NAME = "tanda-tracker"
 ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "resources"
 MIGRATIONS = ROOT / "db"
-SAMPLE_PLAN = RESOURCES / "sample" / "广元市碳达峰实施方案.txt"
+SAMPLE_DIR = RESOURCES / "sample"
+# A plan of our own writing (a fictional 示例市), shown in the demo database.
+SAMPLE_PLAN = SAMPLE_DIR / "示例市碳达峰实施方案.txt"
 
 ENV_DB = "TRACKER_DB"
 
@@ -26,6 +28,12 @@ def data_dir() -> Path:
 def default_db_path() -> Path:
     """The embedded SQLite database file used when no URL is given."""
     return data_dir() / "tracker.sqlite3"
+
+
+def demo_db_path() -> Path:
+    """The demo database (the sample plan with example reports), kept apart from the
+    working database in its own file."""
+    return data_dir() / "demo.sqlite3"
 
 
 def resolve_db_url(given: str | None = None) -> str:

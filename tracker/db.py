@@ -29,11 +29,12 @@ from tracker.errors import DatabaseError
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def _alembic_config(engine: Engine | None = None) -> Config:
+def _alembic_config() -> Config:
+    # The migrations run on the connection handed over in ``attributes`` (db/env.py), so
+    # the URL is never put into the config: Alembic's ConfigParser would read a ``%`` in a
+    # password or a path (``p%40ss``, ``100%``) as interpolation and fail.
     cfg = Config()
     cfg.set_main_option("script_location", str(config.MIGRATIONS))
-    if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
 
 
@@ -148,7 +149,7 @@ def run_migrations(engine: Engine, target: str, *, downgrade: bool = False) -> N
     drop of the old table to every row that refers to it. They are checked as a whole
     before the commit instead (``PRAGMA foreign_key_check``); a violation rolls back.
     """
-    cfg = _alembic_config(engine)
+    cfg = _alembic_config()
     sqlite = engine.url.get_backend_name() == "sqlite"
     with engine.connect() as conn:
         if sqlite:
@@ -203,6 +204,10 @@ class Database:
             db = cls(engine)
             if upgrade:
                 db.backup_made = migrate(engine)
+                # The shared settings live in the database; a new one gets the defaults.
+                from tracker.services import settings  # the services import this module
+
+                settings.seed_defaults(db)
             else:
                 current = current_revision(engine)
                 if current != head_revision():

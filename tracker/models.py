@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -451,5 +452,44 @@ class User(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Revision 0004: a disabled account cannot sign in; it stays for the audit trail.
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     unit: Mapped[Unit | None] = relationship()
+
+
+# ============================================================================================
+# Shared settings (revision 0004): what every desk of one database must agree on.
+# ============================================================================================
+
+
+class Setting(Base):
+    """One shared setting (设置): a key and its value as JSON text.
+
+    The keys and their defaults come from ``resources/settings.json`` and are stored when a
+    database is opened for the first time (see :mod:`tracker.services.settings`); keys that
+    start with ``_`` are the program's own markers and are not shown to users.
+    """
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class StatusDefinition(Base):
+    """One entry of the status vocabulary (状态) a report may take, in display order.
+
+    Reports store the status by name, so a rename updates them (see
+    :func:`tracker.services.settings.rename_status`).
+    """
+
+    __tablename__ = "statuses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20), unique=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    color: Mapped[str] = mapped_column(String(7), default="")
+    position: Mapped[int] = mapped_column(Integer)

@@ -15,7 +15,7 @@ from tracker.errors import TrackerError
 from tracker.services import settings as settings_service
 from tracker.services import users
 from tracker.services.actor import ROLE_COORDINATOR, Actor
-from ui.views.account_view import FirstRunView, SignInView
+from ui.views.account_view import ChangePasswordView, FirstRunView, SignInView
 
 _NAME_MISSING = "请输入用户名。"
 _NAME_SPACES = "用户名的首尾不能有空格。"
@@ -23,6 +23,8 @@ _PASSWORD_MISSING = "请输入密码。"
 _REPEAT_MISMATCH = "两次输入的密码不一致，请重新输入。"
 _SIGN_IN_MISSING = "请输入用户名和密码。"
 _PASSWORD_HINT = "至少 {count} 个字符"
+_CURRENT_MISSING = "请输入当前密码。"
+_NEW_MISSING = "请输入新密码。"
 
 
 def check_new_account(name: str, password: str, repeat: str) -> str | None:
@@ -59,7 +61,7 @@ class FirstRunDialog(FirstRunView):
         super().__init__(where, parent)
         self._db = db
         self.actor: Actor | None = None
-        minimum = settings_service.get().password_min_length
+        minimum = settings_service.get(db).password_min_length
         self.password_edit.setPlaceholderText(_PASSWORD_HINT.format(count=minimum))
         self.accept_button.clicked.connect(self._on_create)
         self.reject_button.clicked.connect(self.reject)
@@ -131,3 +133,42 @@ class SignInDialog(SignInView):
         if dialog.exec() != cls.DialogCode.Accepted:
             return None
         return dialog.actor
+
+
+class ChangePasswordDialog(ChangePasswordView):
+    """Changes the signed-in user's own password (the current one is checked)."""
+
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(actor.name, parent)
+        self._db = db
+        self._actor = actor
+        minimum = settings_service.get(db).password_min_length
+        self.new_edit.setPlaceholderText(_PASSWORD_HINT.format(count=minimum))
+        self.accept_button.clicked.connect(self._on_change)
+        self.reject_button.clicked.connect(self.reject)
+
+    def _on_change(self) -> None:
+        current, new = self.current_edit.text(), self.new_edit.text()
+        if not current:
+            self.show_message(_CURRENT_MISSING)
+            return
+        if not new:
+            self.show_message(_NEW_MISSING)
+            return
+        if new != self.repeat_edit.text():
+            self.show_message(_REPEAT_MISMATCH)
+            return
+        try:
+            with _BusyCursor():
+                users.change_own_password(self._db, self._actor, current, new)
+        except TrackerError as exc:
+            self.show_message(str(exc))
+            return
+        self.show_message("")
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, db: Database, actor: Actor) -> bool:
+        """Show the dialog; True when the password was changed."""
+        dialog = cls(db, actor, parent)
+        return dialog.exec() == cls.DialogCode.Accepted

@@ -1,9 +1,12 @@
 """The desktop application's entry point: ``tracker-gui [--db URL]``.
 
 Start-up: parse the arguments, create the QApplication (Chinese Qt texts, logging, the
-crash handler), open the database, sign in (on a database without users: create the first
-coordinator), show the main window, and on a database without plans import the sample
-plan in the background so that there is something to look at.
+crash handler), open the database and sign in (on a database without users: create the
+first coordinator), then show the main window. On a first start — no accounts yet in the
+default database, none named with ``--db`` or TRACKER_DB — the demo database (the sample
+plan with example reports, in its own file) is shown instead, signed in as its demo
+coordinator; 文件 → 返回工作数据库 leads to the real one. The sample never goes into a
+working database.
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QObject, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
 
-from tracker import __version__, config
+from tracker import __version__, config, demo
 from tracker.db import Database
 from tracker.errors import TrackerError
 from tracker.services import plans, users
@@ -30,7 +33,7 @@ from ui.account import FirstRunDialog, SignInDialog
 from ui.main_window import MainWindow, describe_database
 from ui.preferences import apply_font_size, saved_database, saved_font_size
 from ui.qt_texts import QtTextSupplement
-from ui.worker import cancel_all_and_wait
+from ui.worker import ProgressCallback, cancel_all_and_wait, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ _DB_HELP = (
 )
 
 
+_PREPARING_DEMO = "正在准备示例数据库"
 _UPGRADED_TITLE = "数据库已升级"
 _UPGRADED = "数据库已升级到本程序的版本。升级前的数据库已备份为：\n{backup}"
 
@@ -114,57 +118,152 @@ def open_database(url: str | None) -> Database:
     return Database.open(url)
 
 
-def sign_in(db: Database, settings: QSettings) -> Actor | None:
-    """The first-run account dialog on a database without users, the sign-in otherwise."""
+def sign_in(db: Database, settings: QSettings, parent: QWidget | None = None) -> Actor | None:
+    """The first-run account dialog on a database without users, the sign-in otherwise
+    (over ``parent`` when switching databases from an open window)."""
     where = describe_database(db)
     if users.count_users(db) == 0:
-        actor = FirstRunDialog.ask(db, where)
+        actor = FirstRunDialog.ask(db, where, parent)
     else:
         last = settings.value(SETTINGS_LAST_USER, "")
-        actor = SignInDialog.ask(db, where, last_name=last if isinstance(last, str) else "")
+        name = last if isinstance(last, str) else ""
+        actor = SignInDialog.ask(db, where, parent, last_name=name)
     if actor is not None:
         settings.setValue(SETTINGS_LAST_USER, actor.name)
     return actor
 
 
+def open_demo(parent: QWidget | None, path: Path | None = None) -> tuple[Database, Actor] | None:
+    """The demo database (built on first use, off the GUI thread, with progress) and its
+    coordinator signed in; None when it failed (the error was shown) or was cancelled."""
+    outcome: list[tuple[Database, Actor]] = []
+
+    def job(progress: ProgressCallback) -> tuple[Database, Actor]:
+        db = demo.open_demo(path, progress=progress)
+        try:
+            return db, demo.sign_in(db)
+        except BaseException:
+            db.close()
+            raise
+
+    task = run_in_background(parent, job, outcome.append, label=_PREPARING_DEMO)
+    if task.is_running:
+        loop = QEventLoop()
+        task.finished.connect(loop.quit)
+        loop.exec()
+    return outcome[0] if outcome else None
+
+
+def _untouched(db: Database) -> bool:
+    """No account and no plan yet: nobody has used this database (a first start)."""
+    return users.count_users(db) == 0 and not plans.list_plans(db, users.local_actor())
+
+
 @dataclass
 class Started:
-    """What a started application holds: the database and the main window."""
+    """What a started application holds: the database, who is signed in, the main window,
+    and the controller that can switch to the other database."""
 
     db: Database
     actor: Actor
     window: MainWindow
+    demo: bool = False
+    controller: Controller | None = None
 
 
-def start(db_url: str | None, settings: QSettings | None = None) -> Started | int:
-    """Everything up to the shown main window; an exit code when start-up ends early."""
-    try:
-        db = open_database(db_url)
-    except TrackerError as exc:
-        errors.show_error(exc)
-        return exc.exit_code
-    settings = settings if settings is not None else QSettings()
-    try:
-        actor = sign_in(db, settings)
+class Controller(QObject):
+    """Keeps the one main window and its database, and switches between the working
+    database and the demo (文件 → 打开示例数据库 / 返回工作数据库)."""
+
+    def __init__(
+        self,
+        work_url: str | None,
+        settings: QSettings,
+        *,
+        demo_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.work_url = work_url
+        self.settings = settings
+        self.demo_path = demo_path
+        self.current: Started | None = None
+
+    def first_start(self) -> Started | int:
+        """Open the working database; on a first start (no accounts and no plans in it yet,
+        no database named by ``--db`` or TRACKER_DB) show the demo instead, signed in as
+        its coordinator."""
+        try:
+            db = open_database(self.work_url)
+        except TrackerError as exc:
+            errors.show_error(exc)
+            return exc.exit_code
+        named = self.work_url is not None or bool(os.environ.get(config.ENV_DB))
+        try:
+            if not named and _untouched(db):
+                db.close()
+                opened = open_demo(None, self.demo_path)
+                if opened is not None:
+                    return self._show(*opened, demo=True)
+                db = open_database(self.work_url)  # the demo failed: set up the real one
+            return self._sign_in_and_show(db)
+        except TrackerError as exc:
+            errors.show_error(exc)
+            db.close()
+            return exc.exit_code
+
+    def _sign_in_and_show(self, db: Database) -> Started | int:
+        parent = self.current.window if self.current is not None else None
+        actor = sign_in(db, self.settings, parent)
         if actor is None:
             db.close()
             return EXIT_CANCELLED
-        window = MainWindow(db, actor, settings=settings)
-        window.reload_plans()
-        window.show()
+        started = self._show(db, actor, demo=False)
         if db.backup_made is not None:
-            dialogs.information(window, _UPGRADED_TITLE, _UPGRADED.format(backup=db.backup_made))
-        if (
-            actor.is_coordinator
-            and not plans.list_plans(db, actor)
-            and config.SAMPLE_PLAN.is_file()
-        ):
-            window.import_sample(str(config.SAMPLE_PLAN))
-    except TrackerError as exc:
-        errors.show_error(exc)
-        db.close()
-        return exc.exit_code
-    return Started(db, actor, window)
+            dialogs.information(
+                started.window, _UPGRADED_TITLE, _UPGRADED.format(backup=db.backup_made)
+            )
+        return started
+
+    def _show(self, db: Database, actor: Actor, *, demo: bool) -> Started:
+        window = MainWindow(db, actor, settings=self.settings, demo=demo)
+        window.demo_requested.connect(self.switch_to_demo)
+        window.work_requested.connect(self.switch_to_work)
+        window.reload_plans()
+        previous, self.current = self.current, Started(db, actor, window, demo, self)
+        window.show()
+        if previous is not None:  # the new window first, so the application does not quit
+            previous.window.close()
+            previous.window.deleteLater()
+            previous.db.close()
+        return self.current
+
+    def switch_to_demo(self) -> bool:
+        """Show the demo database (the working one is closed once the demo is up)."""
+        parent = self.current.window if self.current is not None else None
+        opened = open_demo(parent, self.demo_path)
+        if opened is None:
+            return False
+        self._show(*opened, demo=True)
+        return True
+
+    def switch_to_work(self) -> bool:
+        """Back to the working database: sign in (or create its first coordinator)."""
+        try:
+            db = open_database(self.work_url)
+        except TrackerError as exc:
+            errors.show_error(exc, self.current.window if self.current else None)
+            return False
+        return isinstance(self._sign_in_and_show(db), Started)
+
+
+def start(
+    db_url: str | None, settings: QSettings | None = None, *, demo_path: Path | None = None
+) -> Started | int:
+    """Everything up to the shown main window; an exit code when start-up ends early."""
+    controller = Controller(
+        db_url, settings if settings is not None else QSettings(), demo_path=demo_path
+    )
+    return controller.first_start()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,7 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return app.exec()
     finally:
         cancel_all_and_wait()
-        started.db.close()
+        controller = started.controller
+        current = controller.current if controller is not None else started
+        (current or started).db.close()
 
 
 if __name__ == "__main__":

@@ -63,6 +63,9 @@ _NO_TASKS = "本方案没有任务"
 _NO_LATE = "本期各单位均已报送"
 _NO_TARGETS = "没有从任务中识别出量化目标"
 
+# What the background count hands over: the summary, the 催办 list, the status colours.
+_Figures = tuple[dict[str, Any], dict[str, Any], dict[str, str]]
+
 
 def _short(text: str) -> str:
     return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
@@ -96,6 +99,7 @@ class Dashboard(DashboardView):
         self._units: list[str] = []
         self.summary: dict[str, Any] | None = None
         self.remind: dict[str, Any] | None = None
+        self._status_colors: dict[str, str] = {}
         self.last_task: BackgroundTask | None = None
         self.summary_label.setText(_NO_PERIOD)
 
@@ -137,10 +141,12 @@ class Dashboard(DashboardView):
             return
         plan_id, code = self._plan_id, str(self._period["code"])
 
-        def job(_progress: object) -> tuple[dict[str, Any], dict[str, Any]]:
+        def job(_progress: object) -> _Figures:
             summary = monitoring.summary(self._db, self._actor, code, plan_id=plan_id)
             remind = monitoring.remind(self._db, self._actor, code, plan_id=plan_id)
-            return summary, remind
+            # the colours of the shared status vocabulary, as the database has them now
+            statuses = settings_service.get(self._db).statuses
+            return summary, remind, {s.name: s.color for s in statuses if s.color}
 
         self.last_task = run_in_background(
             self,
@@ -154,9 +160,9 @@ class Dashboard(DashboardView):
 
     # ------------------------------------------------------------ drawing
 
-    def _show(self, found: tuple[dict[str, Any], dict[str, Any]]) -> None:
-        self.summary, self.remind = found
-        summary, remind = found
+    def _show(self, found: _Figures) -> None:
+        summary, remind, self._status_colors = found
+        self.summary, self.remind = summary, remind
         states = summary["reports"]["by_state"]
         done = int(states.get("已报送", 0)) + int(states.get("已审核", 0))
         expected = int(summary["reports"]["expected"])
@@ -179,9 +185,8 @@ class Dashboard(DashboardView):
         self.target_model.set_records(summary["targets"])
         self.loaded.emit()
 
-    @staticmethod
-    def _colors() -> dict[str, str]:
-        colors = {s.name: s.color for s in settings_service.get().statuses if s.color}
+    def _colors(self) -> dict[str, str]:
+        colors = dict(self._status_colors)
         colors[NOT_SUBMITTED] = _NOT_SUBMITTED_COLOR
         return colors
 

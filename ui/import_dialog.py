@@ -49,7 +49,6 @@ _CHOOSE_TITLE = "导入实施方案"
 FILE_FILTER = f"实施方案 ({' '.join('*' + s for s in SUPPORTED_SUFFIXES)});;所有文件 (*)"
 _READING = "正在读取实施方案"
 _SAVING = "正在保存实施方案"
-_SAMPLE = "正在导入示例实施方案"
 _ALREADY_TITLE = "已导入过"
 _ALREADY_TEXT = (
     "文件“{source}”已经导入过，对应的实施方案是“{title}”（编号 {plan_id}）。\n将显示该方案。"
@@ -524,25 +523,6 @@ class ImportFlow(QObject):
             preview,
             self._on_previewed,
             label=_READING,
-            on_error=self._on_error,
-            on_cancel=self._on_cancelled,
-            show_after_ms=self._show_after_ms,
-        )
-
-    def start_sample(self, path: str | Path) -> None:
-        """Preview and commit ``path`` in one background step, without asking (the sample
-        plan on a first start)."""
-        sample = Path(path)
-
-        def preview_and_commit(progress: ProgressCallback) -> plans.CommitResult:
-            parsed = plans.preview_import(self._db, sample, progress=progress)
-            return plans.commit_import(self._db, parsed, self._actor)
-
-        self.task = run_in_background(
-            self._widget,
-            preview_and_commit,
-            self._on_committed,
-            label=_SAMPLE,
             on_error=self._on_error,
             on_cancel=self._on_cancelled,
             show_after_ms=self._show_after_ms,

@@ -21,11 +21,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 
 from tracker import __version__
+from tracker import demo as demo_data
 from tracker.db import Database
 from tracker.errors import TrackerError
 from tracker.services import plan_lifecycle, plans
 from tracker.services.actor import Actor
 from ui import dialogs, errors
+from ui.account import ChangePasswordDialog
 from ui.import_dialog import ImportFlow
 from ui.models import AreaKey, task_row_at_place
 from ui.perf import bulk_load
@@ -73,6 +75,15 @@ _DROP_TITLE = "导入实施方案"
 _DROP_ONLY_COORDINATOR = "仅协调员可以导入实施方案。"
 _DROP_SUFFIXES = (".txt", ".docx", ".xlsx")
 _DROP_BUSY = "正在导入另一份实施方案，请等它完成后再拖入。"
+_DEMO_TITLE = "{app} — 示例数据库 — {name}"
+_WORK_TITLE = "{app} — {name}"
+_DEMO_BANNER = (
+    "示例数据库：示例市的方案和填报均为虚构，演示账户的密码为 {password}。"
+    "开始工作请选择“文件 → 返回工作数据库”"
+)
+_DEMO_PASSWORD_TIP = "示例数据库的账户密码是固定的（{password}），无需修改"
+_PASSWORD_CHANGED_TITLE = "修改密码"
+_PASSWORD_CHANGED = "密码已修改，下次登录请使用新密码。"
 _ABOUT_TITLE = "关于 碳达峰任务台账"
 _ABOUT_TEXT = (
     "碳达峰任务台账 {version}\n\n"
@@ -114,6 +125,8 @@ class MainWindow(MainWindowView):
 
     plan_loaded = Signal(object)
     import_finished = Signal()  # an import started here has ended, whatever the outcome
+    demo_requested = Signal()  # 文件 → 打开示例数据库
+    work_requested = Signal()  # 文件 → 返回工作数据库
 
     def __init__(
         self,
@@ -122,10 +135,12 @@ class MainWindow(MainWindowView):
         *,
         settings: QSettings | None = None,
         show_after_ms: int | None = None,
+        demo: bool = False,
     ) -> None:
         super().__init__()
         self._db = db
         self._actor = actor
+        self.is_demo = demo
         self._settings = settings if settings is not None else QSettings()
         self._show_after_ms = show_after_ms
         self._plans: dict[int, dict[str, Any]] = {}
@@ -135,7 +150,7 @@ class MainWindow(MainWindowView):
         self.database_label.setText(_DATABASE.format(where=describe_database(db)))
         role = _ROLE_COORDINATOR if actor.is_coordinator else _ROLE_REPORTER
         self.user_label.setText(_USER.format(name=actor.name, role=role))
-        self.setWindowTitle(f"{APP_TITLE} — {actor.name}")
+        self._show_mode(demo)
         if not actor.is_coordinator:
             for action in (
                 self.import_action,
@@ -151,7 +166,26 @@ class MainWindow(MainWindowView):
         self._restore_settings()
         self.workbench.restore_settings()
 
+    def _show_mode(self, demo: bool) -> None:
+        """Say everywhere whether this is the demo database (title, banner, menu)."""
+        title = _DEMO_TITLE if demo else _WORK_TITLE
+        self.setWindowTitle(title.format(app=APP_TITLE, name=self._actor.name))
+        self.demo_action.setVisible(not demo)
+        self.work_action.setVisible(demo)
+        self.demo_label.setVisible(demo)
+        if demo:
+            secret = demo_data.password()
+            self.demo_label.setText(_DEMO_BANNER.format(password=secret))
+            # the demo signs in with its known password: keep it
+            self.password_action.setEnabled(False)
+            self.password_action.setToolTip(_DEMO_PASSWORD_TIP.format(password=secret))
+        else:
+            self.password_action.setEnabled(self._actor.user_id is not None)
+
     def _connect(self) -> None:
+        self.demo_action.triggered.connect(self.demo_requested)
+        self.work_action.triggered.connect(self.work_requested)
+        self.password_action.triggered.connect(self._on_change_password)
         self.import_action.triggered.connect(self._on_import)
         self.warnings_action.triggered.connect(self._on_show_warnings)
         self.quit_action.triggered.connect(self.close)
@@ -215,7 +249,7 @@ class MainWindow(MainWindowView):
         self._refresh_area_counts()
         self.warnings_action.setEnabled(plan_id is not None)
         self._update_plan_actions()
-        if plan_id is not None:
+        if plan_id is not None and not self.is_demo:  # the demo's ids are not the work's
             self._settings.setValue(SETTINGS_LAST_PLAN, plan_id)
         self._update_counts()
         self._select_first_task()
@@ -373,12 +407,6 @@ class MainWindow(MainWindowView):
         flow.start(path)
         return flow
 
-    def import_sample(self, path: str) -> ImportFlow:
-        """Import the sample plan in the background, without a preview."""
-        flow = self._new_import_flow()
-        flow.start_sample(path)
-        return flow
-
     def _on_imported(self, plan_id: int, _created: bool) -> None:
         self.reload_plans(select=plan_id)
 
@@ -416,6 +444,10 @@ class MainWindow(MainWindowView):
             return False
         self.select_task_row(row)
         return True
+
+    def _on_change_password(self) -> None:
+        if ChangePasswordDialog.ask(self, self._db, self._actor):
+            dialogs.information(self, _PASSWORD_CHANGED_TITLE, _PASSWORD_CHANGED)
 
     def _on_units(self) -> None:
         if UnitsDialog.show_dialog(self, self._db, self._actor):
@@ -534,7 +566,7 @@ class MainWindow(MainWindowView):
         self._settings.setValue(SETTINGS_RIGHT_SPLITTER, self.right_splitter.saveState())
         self._settings.setValue(SETTINGS_TASK_HEADER, self.task_view.horizontalHeader().saveState())
         plan_id = self.current_plan_id()
-        if plan_id is not None:
+        if plan_id is not None and not self.is_demo:
             self._settings.setValue(SETTINGS_LAST_PLAN, plan_id)
         self._settings.sync()
 

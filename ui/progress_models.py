@@ -53,6 +53,7 @@ LIGHT_RANK = {LIGHT_RED: 0, LIGHT_YELLOW: 1, LIGHT_GREEN: 2, LIGHT_DONE: 3}
 NOT_SUBMITTED = "未报送"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
+_DISABLED_USER_COLOR = "#9e9e9e"
 
 _icons: dict[str, QIcon] = {}
 _COMPARATORS = {">=": "≥", "<=": "≤"}
@@ -649,15 +650,26 @@ def _local_time(stored: Any) -> str:
 class UserModel(_RecordTableModel):
     """Accounts (:func:`tracker.services.users.list_users`)."""
 
-    HEADERS = ("用户名", "角色", "单位", "创建时间")
+    HEADERS = ("用户名", "角色", "单位", "状态", "创建时间")
 
     def _cells_of(self, record: Mapping[str, Any]) -> tuple[str, ...]:
         return (
             str(record.get("name") or ""),
             str(record.get("role_label") or ""),
             str(record.get("unit") or "—"),
+            str(record.get("state_label") or ""),
             _local_time(record.get("created_at")),
         )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and index.isValid()
+            and 0 <= index.row() < len(self._records)
+            and self._records[index.row()].get("disabled")
+        ):
+            return QColor(_DISABLED_USER_COLOR)  # a disabled account is greyed
+        return super().data(index, role)
 
 
 # ---------------------------------------------------------------- dashboard tables

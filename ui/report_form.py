@@ -145,7 +145,9 @@ class ReportForm(ReportFormView):
         self._drafts: dict[DraftKey, Draft] = {}
         self._files_dir: Path | None = None
         self.last_task: BackgroundTask | None = None
-        self.set_statuses(settings_service.get().status_names)
+        self._statuses: list[str] = []
+        self._statuses_pending = False
+        self.update_statuses(settings_service.get(db).status_names)
         for button in (self.approve_button, self.return_button, self.instruct_button):
             button.setVisible(actor.is_coordinator)
         self._connect()
@@ -172,10 +174,25 @@ class ReportForm(ReportFormView):
 
     # ------------------------------------------------------------ showing
 
+    def update_statuses(self, names: Sequence[str]) -> None:
+        """The statuses a report may take (the shared vocabulary, read by the caller); the
+        choice shown changes only when the form shows a report next, so that unsaved edits
+        keep their status."""
+        if list(names) == self._statuses:
+            return
+        self._statuses = list(names)
+        if self._context is None:
+            self.set_statuses(self._statuses)
+        else:
+            self._statuses_pending = True
+
     def show_task(self, task_id: int | None, period_id: int | None) -> None:
         """Show the report on ``task_id`` for ``period_id`` (None: nothing), keeping the
         unsaved edits of the report shown so far."""
         self._keep_draft()
+        if self._statuses_pending:  # after the draft kept its status
+            self._statuses_pending = False
+            self.set_statuses(self._statuses)
         self._context = None
         if task_id is None or period_id is None:
             self.show_body(False)

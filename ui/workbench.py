@@ -101,8 +101,16 @@ class Workbench(QObject):
             window.tabs.setTabText(0, _REPORTER_TASKS_TAB)
             window.periods_action.setVisible(False)
             window.accounts_action.setVisible(False)
-        window.set_statuses([*settings_service.get().status_names, NOT_SUBMITTED], None)
+        self._load_statuses()
         self._connect()
+
+    def _load_statuses(self) -> None:
+        """The status vocabulary is shared in the database and may have changed at another
+        desk: read it again for the filter and the form whenever a plan is (re)loaded."""
+        names = settings_service.get(self._db).status_names
+        window = self._window
+        window.set_statuses([*names, NOT_SUBMITTED], window.current_status())
+        self.form.update_statuses(names)
 
     def _connect(self) -> None:
         window = self._window
@@ -131,6 +139,7 @@ class Workbench(QObject):
 
     def load_plan(self, plan_id: int | None) -> None:
         """Read the periods of the plan shown and choose the current one."""
+        self._load_statuses()
         self._periods = {}
         found: list[dict[str, Any]] = []
         if plan_id is not None:

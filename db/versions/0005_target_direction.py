@@ -1,7 +1,7 @@
 """targets: direction (increase / decrease) and baseline year
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-29 23:30:00
 
 A target now records which way its indicator is to move and the year a change is measured
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

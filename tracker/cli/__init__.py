@@ -14,13 +14,14 @@ import sys
 from collections.abc import Sequence
 
 from tracker import __version__
-from tracker.cli import accounts, plans, progress
+from tracker.cli import accounts, demo, plans, progress
+from tracker.cli import settings as settings_commands
 from tracker.cli.common import Handler
 from tracker.db import Database
 from tracker.errors import TrackerError
 
 # One module per command group; each has ``register(subparsers)`` and sets ``handler``.
-COMMAND_MODULES = (plans, accounts, progress)
+COMMAND_MODULES = (plans, accounts, progress, settings_commands, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,8 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tracker`` command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler: Handler = args.handler
     try:
+        run = getattr(args, "run", None)
+        if run is not None:  # a command that chooses its own database (tracker demo)
+            code: int = run(args)
+            return code
+        handler: Handler = args.handler
         db = Database.open(args.db)
         if db.backup_made is not None:
             print(f"数据库已升级到本程序的版本；升级前的备份：{db.backup_made}", file=sys.stderr)

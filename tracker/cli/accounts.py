@@ -1,4 +1,4 @@
-"""Account commands: ``user add|list``."""
+"""Account commands: ``user add|list|set|disable|enable|passwd``."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from tracker.services import users
 from tracker.services.actor import ROLE_COORDINATOR, ROLE_REPORTER
 
 
-def _new_password() -> str:
-    password = users.prompt_secret("新用户的密码：", users.ENV_NEW_PASSWORD)
+def _new_password(prompt: str = "新用户的密码：") -> str:
+    password = users.prompt_secret(prompt, users.ENV_NEW_PASSWORD)
     if users.ENV_NEW_PASSWORD not in os.environ:
         again = users.prompt_secret("再次输入密码：", users.ENV_NEW_PASSWORD)
         if again != password:
@@ -22,28 +22,77 @@ def _new_password() -> str:
     return password
 
 
-def _cmd_user(db: Database, args: argparse.Namespace) -> int:
-    if args.user_command == "add":
-        actor = None if users.count_users(db) == 0 else resolve_actor(db, args)
-        password = _new_password()
-        user_id = users.add_user(db, actor, args.name, args.role, password, args.unit)
-        label = users.ROLES[args.role]
-        unit = f"，单位：{args.unit}" if args.unit else ""
-        return done(
-            args,
-            f"已添加用户“{args.name}”（{label}{unit}），编号 {user_id}。",
-            {"user": {"id": user_id, "name": args.name, "role": args.role, "unit": args.unit}},
-        )
-    actor = resolve_actor(db, args)
-    rows = users.list_users(db, actor)
+def _describe(row: dict[str, Any]) -> str:
+    unit = f"，单位：{row['unit']}" if row["unit"] else ""
+    return f"{row['name']}（{row['role_label']}{unit}，{row['state_label']}）"
+
+
+def _cmd_add(db: Database, args: argparse.Namespace) -> int:
+    actor = None if users.count_users(db) == 0 else resolve_actor(db, args)
+    password = _new_password()
+    user_id = users.add_user(db, actor, args.name, args.role, password, args.unit)
+    label = users.ROLES[args.role]
+    unit = f"，单位：{args.unit}" if args.unit else ""
+    return done(
+        args,
+        f"已添加用户“{args.name}”（{label}{unit}），编号 {user_id}。",
+        {"user": {"id": user_id, "name": args.name, "role": args.role, "unit": args.unit}},
+    )
+
+
+def _cmd_list(db: Database, args: argparse.Namespace) -> int:
+    rows = users.list_users(db, resolve_actor(db, args))
     if args.json:
         print_json({"users": rows})
         return 0
     for row in rows:
         unit = f"（{row['unit']}）" if row["unit"] else ""
-        print(f"{row['id']:>4}  {row['name']}  {row['role_label']}{unit}")
+        state = "  已停用" if row["disabled"] else ""
+        print(f"{row['id']:>4}  {row['name']}  {row['role_label']}{unit}{state}")
     print(f"共 {len(rows)} 个用户。")
     return 0
+
+
+def _cmd_set(db: Database, args: argparse.Namespace) -> int:
+    if args.role is None and args.unit is None:
+        raise InvalidInput("请给出要修改的内容：--role 和/或 --unit。")
+    row = users.update_user(db, resolve_actor(db, args), args.name, role=args.role, unit=args.unit)
+    return done(args, f"已修改用户：{_describe(row)}。", {"user": row})
+
+
+def _cmd_disable(db: Database, args: argparse.Namespace) -> int:
+    disabled = args.user_command == "disable"
+    row = users.set_disabled(db, resolve_actor(db, args), args.name, disabled)
+    what = "已停用" if disabled else "已启用"
+    return done(args, f"{what}用户：{_describe(row)}。", {"user": row})
+
+
+def _cmd_passwd(db: Database, args: argparse.Namespace) -> int:
+    actor = resolve_actor(db, args)
+    if actor.user_id is None:
+        raise InvalidInput(
+            "数据库中还没有用户：请先用 `tracker user add … --role coordinator` 创建。"
+        )
+    name = args.name or actor.name
+    own = name == actor.name
+    password = _new_password("新密码：" if own else f"用户“{name}”的新密码：")
+    users.set_password(db, actor, name, password)
+    what = "您的密码已修改" if own else f"已重置用户“{name}”的密码"
+    return done(args, f"{what}。", {"user": {"name": name, "password_changed": True}})
+
+
+_HANDLERS = {
+    "add": _cmd_add,
+    "list": _cmd_list,
+    "set": _cmd_set,
+    "disable": _cmd_disable,
+    "enable": _cmd_disable,
+    "passwd": _cmd_passwd,
+}
+
+
+def _cmd_user(db: Database, args: argparse.Namespace) -> int:
+    return _HANDLERS[args.user_command](db, args)
 
 
 def register(sub: Any) -> None:
@@ -56,5 +105,28 @@ def register(sub: Any) -> None:
     q.add_argument("--unit", metavar="UNIT", help="填报员所属单位")
     add_common(q)
     q = usub.add_parser("list", help="列出用户")
+    add_common(q)
+    q = usub.add_parser(
+        "set",
+        help="修改用户的角色或单位（协调员）",
+        description="修改用户的角色或单位。改为填报员须有单位；最后一个在用的协调员不能改为填报员。",
+    )
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--role", choices=[ROLE_COORDINATOR, ROLE_REPORTER])
+    q.add_argument("--unit", metavar="UNIT", help="填报员所属单位")
+    add_common(q)
+    for name, text in (
+        ("disable", "停用用户：不能再登录，填报与审计记录保留（协调员；最后一个协调员不能停用）"),
+        ("enable", "重新启用已停用的用户（协调员）"),
+    ):
+        q = usub.add_parser(name, help=text, description=text)
+        q.add_argument("name", metavar="NAME")
+        add_common(q)
+    q = usub.add_parser(
+        "passwd",
+        help="修改密码：不给 NAME 时修改自己的密码；协调员可重置他人的密码",
+        description="修改密码。新密码取自 TRACKER_NEW_PASSWORD，或在终端输入两次。",
+    )
+    q.add_argument("name", metavar="NAME", nargs="?", help="要重置密码的用户（协调员）")
     add_common(q)
     p.set_defaults(handler=_cmd_user)

@@ -8,6 +8,7 @@ Chinese text, or one JSON object with ``--json``.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from tracker.cli.common import (
@@ -41,13 +42,24 @@ def _report_key(parser: argparse.ArgumentParser, *, unit_help: str) -> None:
     parser.add_argument("--unit", metavar="UNIT", help=unit_help)
 
 
+# What a writing command does with the report's version, in its --help.
+_VERSION_NOTE = (
+    "版本：每份填报有版本号（report show 中显示）。给出 --expect-version N 时，若填报已被他人改过"
+    "（版本不是 N）则拒绝保存，什么也不改；新建时 N 为 0。不给出时，本命令在同一个事务中读取当前"
+    "版本并在其上修改：不会与同时进行的修改相互覆盖，但不检查您此前看到的内容是否已被他人改过——"
+    "若当前版本是他人保存的，命令会在标准错误上说明以哪个版本为准。"
+)
+
+
 def _expect(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--expect-version",
         type=int,
         metavar="N",
-        help="您读取时的版本号；如他人已修改（版本不同）则拒绝保存",
+        help="您查看时的版本号（新建为 0）；填报已被他人修改则拒绝保存。"
+        "不给出时在同一事务中读取并修改当前版本（见下文）",
     )
+    parser.epilog = _VERSION_NOTE
 
 
 def _print_report(report: dict[str, Any], indent: str = "  ") -> None:
@@ -188,6 +200,7 @@ def _cmd_report(db: Database, args: argparse.Namespace) -> int:
 
 
 def _report_done(args: argparse.Namespace, what: str, report: dict[str, Any]) -> int:
+    _note_unchecked_base(args, report)
     if args.json:
         print_json({"report": report})
         return 0
@@ -196,6 +209,22 @@ def _report_done(args: argparse.Namespace, what: str, report: dict[str, Any]) ->
         f"（{report['state_label']}，版本 {report['version']}）。"
     )
     return 0
+
+
+def _note_unchecked_base(args: argparse.Namespace, report: dict[str, Any]) -> None:
+    """Without --expect-version the change went on top of the stored version; when another
+    user saved that version, say so (stderr), so that nothing is overwritten silently."""
+    base = report.get("based_on")
+    if report.get("version_checked") or base is None:
+        return
+    if base["updated_by"] == report["updated_by"]:
+        return  # on top of one's own last save
+    print(
+        f"注意：未给出 --expect-version，本次修改以当前版本 {base['version']} 为准"
+        f"（该版本由“{base['updated_by']}”于 {base['updated_at']} 保存）。"
+        "如需确认未覆盖他人的修改，请先用 report show 查看，再带 --expect-version 保存。",
+        file=sys.stderr,
+    )
 
 
 # ---------------------------------------------------------------- remind / summary / audit

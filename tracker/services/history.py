@@ -35,6 +35,14 @@ ACTION_LABELS = {
     "add_instruction": "批示/督办意见",
     "add_user": "添加用户",
     "set_password": "修改密码",
+    "set_user": "修改用户",
+    "disable_user": "停用用户",
+    "enable_user": "启用用户",
+    "set_setting": "修改共享设置",
+    "add_status": "添加状态",
+    "edit_status": "修改状态",
+    "rename_status": "重命名状态",
+    "remove_status": "删除状态",
 }
 OBJECT_LABELS = {
     "plan": "实施方案",
@@ -44,6 +52,8 @@ OBJECT_LABELS = {
     "report": "填报",
     "instruction": "批示",
     "user": "用户",
+    "setting": "共享设置",
+    "status": "状态",
 }
 FIELD_LABELS = {
     "status": "状态",
@@ -68,6 +78,9 @@ FIELD_LABELS = {
     "alias": "别名",
     "password": "密码",
     "text": "内容",
+    "disabled": "停用",
+    "name": "名称",
+    "position": "顺序",
 }
 _ACTUAL = re.compile(r"^actual\[(\d+)\]$")
 

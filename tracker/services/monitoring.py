@@ -47,11 +47,9 @@ NOT_SUBMITTED_STATUS = "未报送"
 DONE_STATES = (STATE_SUBMITTED, STATE_APPROVED)
 
 
-def light(days_left: int, warning_days: int | None = None) -> str:
+def light(days_left: int, warning_days: int) -> str:
     """The 催办 light for a task not fully submitted: red when overdue, yellow when due
-    within ``warning_days`` (settings: 7), green otherwise."""
-    if warning_days is None:
-        warning_days = settings_service.get().reminder_warning_days
+    within ``warning_days`` (the shared setting, 7 by default), green otherwise."""
     if days_left < 0:
         return LIGHT_RED
     if days_left <= warning_days:
@@ -83,6 +81,7 @@ def _period_info(
             select(Plan.id, Plan.title).where(Plan.id.in_([p.plan_id for p in periods]))
         )
     }
+    warning_days = settings_service.load(session).reminder_warning_days
     info = []
     for p in periods:
         entry: dict[str, Any] = {
@@ -97,7 +96,7 @@ def _period_info(
         if today is not None:
             days = (p.due_date - today).days
             entry["days_left"] = days
-            entry["light"] = light(days)
+            entry["light"] = light(days, warning_days)
         info.append(entry)
     return info
 
@@ -124,6 +123,7 @@ def remind(
     """
     today = today or dt.date.today()
     with db.reader() as session:
+        warning_days = settings_service.load(session).reminder_warning_days
         periods = _periods(session, period, plan_id)
         by_id = {p.id: p for p in periods}
         visible = visible_task_filter(actor)
@@ -190,7 +190,7 @@ def remind(
                     "plan_id": pid,
                     "due_date": due.isoformat(),
                     "days_left": days,
-                    "light": light(days),
+                    "light": light(days, warning_days),
                     "missing": [],
                 }
                 index[task_id] = entry
@@ -235,8 +235,7 @@ def _status_bucket() -> Any:
     )
 
 
-def _ordered_statuses(seen: set[str]) -> list[str]:
-    vocabulary = settings_service.get().status_names
+def _ordered_statuses(seen: set[str], vocabulary: list[str]) -> list[str]:
     extra = sorted(s for s in seen if s not in vocabulary and s != NOT_SUBMITTED_STATUS)
     return [*vocabulary, *extra, NOT_SUBMITTED_STATUS]
 
@@ -383,7 +382,7 @@ def summary(
             seen.add(name)
             unit_status[unit_id][name] += count
             unit_late[unit_id] += int(late or 0)
-        order = _ordered_statuses(seen)
+        order = _ordered_statuses(seen, settings_service.load(session).status_names)
 
         def ordered(counts: dict[str, int]) -> dict[str, int]:
             """Counts for every status, in display order."""

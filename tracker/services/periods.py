@@ -56,8 +56,10 @@ class PeriodSpec:
     due_date: dt.date
 
 
-def schedule(cadence: str, start_year: int, horizon_year: int) -> list[PeriodSpec]:
-    """The periods of a schedule, in order, with the default due dates."""
+def schedule(
+    cadence: str, start_year: int, horizon_year: int, settings: settings_service.Settings
+) -> list[PeriodSpec]:
+    """The periods of a schedule, in order, with the default due dates of ``settings``."""
     if cadence not in CADENCES:
         raise InvalidInput(
             f"报告频次“{cadence}”无效："
@@ -68,7 +70,6 @@ def schedule(cadence: str, start_year: int, horizon_year: int) -> list[PeriodSpe
             f"报告起止年份无效：起始 {start_year} 年、截止 {horizon_year} 年"
             f"（起始不得晚于截止，且应在 {MIN_YEAR}–{MAX_YEAR} 年之间）。"
         )
-    settings = settings_service.get()
     halves = (1, 2) if cadence == CADENCE_HALF_YEARLY else (2,)
     specs: list[PeriodSpec] = []
     for year in range(start_year, horizon_year + 1):
@@ -87,7 +88,8 @@ def create_periods(session: Session, plan: Plan, actor: Actor) -> None:
         session.flush()
     existing = {p.code for p in plan.periods}
     created: list[str] = []
-    for spec in schedule(plan.cadence, plan.start_year, plan.horizon_year):
+    settings = settings_service.load(session)
+    for spec in schedule(plan.cadence, plan.start_year, plan.horizon_year, settings):
         if spec.code in existing:
             continue
         plan.periods.append(
@@ -289,7 +291,8 @@ def set_schedule(
         new_cadence = cadence if cadence is not None else plan.cadence
         new_start = start_year if start_year is not None else plan.start_year
         new_horizon = horizon_year if horizon_year is not None else plan.horizon_year
-        wanted = {s.code for s in schedule(new_cadence, new_start, new_horizon)}
+        settings = settings_service.load(session)
+        wanted = {s.code for s in schedule(new_cadence, new_start, new_horizon, settings)}
         changes: tuple[tuple[str, object, object], ...] = (
             ("cadence", plan.cadence, new_cadence),
             ("start_year", plan.start_year, new_start),

@@ -7,8 +7,9 @@ task's targets and evidence files kept inside the database. Workflow:
 
 Every change is one transaction, checked against the rights of the actor and the lock of
 the period, recorded field by field in the audit log, and guarded by the report's version
-counter: a save that carries an older version than the stored one is refused with who
-changed the report and when.
+counter: every write takes the version its caller showed the user (``expect_version``, a
+required argument), and a save that carries an older version than the stored one is refused
+with who changed the report and when.
 """
 
 from __future__ import annotations
@@ -94,9 +95,8 @@ class EvidenceFile:
 # ---------------------------------------------------------------- input checks
 
 
-def check_status(status: str) -> str:
-    """``status`` if it is in the vocabulary (resources/statuses.json)."""
-    allowed = settings_service.get().status_names
+def check_status(status: str, allowed: Sequence[str]) -> str:
+    """``status`` if it is in the vocabulary ``allowed`` (the database's statuses)."""
     value = status.strip()
     if value not in allowed:
         raise InvalidInput(f"状态“{status}”不在可选范围内：应为 {'、'.join(allowed)} 之一。")
@@ -127,18 +127,18 @@ def check_percent(raw: float | int | str) -> float:
     return value
 
 
-def read_evidence(path: str | Path) -> EvidenceFile:
-    """Read an evidence file, refusing a missing file or one above the size cap."""
+def read_evidence(path: str | Path, cap: int) -> EvidenceFile:
+    """Read an evidence file, refusing a missing file or one above ``cap`` bytes (the
+    shared setting)."""
     file = Path(path)
-    cap = settings_service.get().evidence_max_bytes
     try:
         size = file.stat().st_size
         if not file.is_file():
             raise InvalidInput(f"佐证材料“{file}”不是文件。")
         if size > cap:
             raise InvalidInput(
-                f"佐证材料“{file.name}”太大（{_size_text(size)}），"
-                f"单个文件不得超过 {_size_text(cap)}。"
+                f"佐证材料“{file.name}”太大（{settings_service.size_text(size)}），"
+                f"单个文件不得超过 {settings_service.size_text(cap)}。"
             )
         content = file.read_bytes()
     except FileNotFoundError:
@@ -146,16 +146,10 @@ def read_evidence(path: str | Path) -> EvidenceFile:
     except OSError as exc:
         raise InvalidInput(f"无法读取佐证材料“{file}”：{exc.strerror or exc}") from None
     if len(content) > cap:  # grew while we read it
-        raise InvalidInput(f"佐证材料“{file.name}”太大，单个文件不得超过 {_size_text(cap)}。")
+        raise InvalidInput(
+            f"佐证材料“{file.name}”太大，单个文件不得超过 {settings_service.size_text(cap)}。"
+        )
     return EvidenceFile(file.name, content, hashlib.sha256(content).hexdigest())
-
-
-def _size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} 字节"
 
 
 def _number_text(value: float | None) -> str | None:
@@ -385,6 +379,10 @@ class _Target:
     unit: Unit
     role: str
     report: ProgressReport | None
+    # What the write was based on: the stored version when it was read in this transaction
+    # (None: there was no report), and whether the caller said which version it had shown.
+    based_on: dict[str, Any] | None = None
+    checked: bool = False
     # Audit entries (action, field, before, after), written once the report has its id.
     pending: list[tuple[str, str | None, object, object]] = field(default_factory=list)
 
@@ -415,12 +413,29 @@ def _resolve_for_write(
     report = _load_report(session, task.id, found_unit.id, found_period.id, for_update=True)
     target = _Target(task, found_period, found_unit, roles[found_unit.id], report)
     _check_version(target, expect_version)
+    target.checked = expect_version is not None
+    if report is not None:
+        target.based_on = {
+            "version": report.version,
+            "updated_by": report.updated_by,
+            "updated_at": format_time(report.updated_at),
+        }
     return target
+
+
+def _written(session: Session, target: _Target, report: ProgressReport) -> dict[str, Any]:
+    """The report after a write, with what the write was based on: ``based_on`` (the
+    version read in the transaction, who wrote it and when; None for a new report) and
+    ``version_checked`` (whether the caller gave the version it had shown)."""
+    result = report_dict(session, report)
+    result["based_on"] = target.based_on
+    result["version_checked"] = target.checked
+    return result
 
 
 def _check_version(target: _Target, expect_version: int | None) -> None:
     if expect_version is None:
-        return
+        return  # the caller had shown nothing: the version read here is the base
     report = target.report
     what = _describe(target.task, target.unit, target.period)
     if report is None:
@@ -513,16 +528,20 @@ def save_report(
     percent: float | int | str | None = None,
     actuals: Mapping[int, float | int | str | None] | None = None,
     evidence: Sequence[str | Path] = (),
-    expect_version: int | None = None,
+    expect_version: int | None,
 ) -> dict[str, Any]:
     """Create or change a unit's report; returns it (with its new version).
 
     Arguments left None are unchanged; an empty text clears a field; ``percent=""``
-    clears the percentage; an actual value of None or ``""`` removes it. ``expect_version``
-    is the version the caller read (0: "there was no report"); None saves on top of
-    whatever is stored. A returned report goes back to draft when edited.
+    clears the percentage; an actual value of None or ``""`` removes it. A returned report
+    goes back to draft when edited.
+
+    ``expect_version`` (required, as for every write here) is the version the caller showed
+    the user (0: "there was no report"); a report changed since is refused with who changed
+    it. None — only for a caller that showed nothing, as the command line without
+    ``--expect-version`` — bases the change on the version read in this same transaction,
+    which the result's ``based_on`` names.
     """
-    new_status = check_status(status) if status is not None else None
     given = {
         "progress": progress,
         "results": results,
@@ -536,9 +555,15 @@ def save_report(
     }
     clear_percent = isinstance(percent, str) and not percent.strip()
     new_percent = None if percent is None or clear_percent else check_percent(percent)
-    files = [read_evidence(path) for path in evidence]
+    # Files are read before the write transaction (a large file must not hold the lock);
+    # the status and the size cap are checked again inside it, against what it reads.
+    cap = settings_service.get(db).evidence_max_bytes if evidence else 0
+    files = [read_evidence(path, cap) for path in evidence]
 
     with db.session() as session:
+        shared = settings_service.load(session)
+        new_status = check_status(status, shared.status_names) if status is not None else None
+        _check_sizes(files, shared.evidence_max_bytes)
         target = _resolve_for_write(session, actor, task_id, period, unit, expect_version)
         report = target.report
         if report is not None:
@@ -579,7 +604,16 @@ def save_report(
             _back_to_draft(target, report)
             _touch(report, actor)
         _commit_changes(session, actor, target)
-        return report_dict(session, report)
+        return _written(session, target, report)
+
+
+def _check_sizes(files: Sequence[EvidenceFile], cap: int) -> None:
+    for file in files:
+        if len(file.content) > cap:
+            raise InvalidInput(
+                f"佐证材料“{file.name}”太大（{settings_service.size_text(len(file.content))}），"
+                f"单个文件不得超过 {settings_service.size_text(cap)}。"
+            )
 
 
 def _require_editable(target: _Target, report: ProgressReport) -> None:
@@ -660,14 +694,14 @@ def _add_evidence(
         target.note(
             "add_evidence",
             "evidence",
-            after=f"{file.name}（{_size_text(len(file.content))}，SHA-256 {file.sha256}）",
+            after=f"{file.name}（{settings_service.size_text(len(file.content))}，SHA-256 {file.sha256}）",
         )
         changed = True
     return changed
 
 
 def remove_evidence(
-    db: Database, actor: Actor, evidence_id: int, *, expect_version: int | None = None
+    db: Database, actor: Actor, evidence_id: int, *, expect_version: int | None
 ) -> dict[str, Any]:
     """Detach an evidence file from its report (same rights and checks as editing it)."""
     with db.session() as session:
@@ -685,7 +719,7 @@ def remove_evidence(
         _back_to_draft(target, report)
         _touch(report, actor)
         _commit_changes(session, actor, target)
-        return report_dict(session, report)
+        return _written(session, target, report)
 
 
 def evidence_content(db: Database, actor: Actor, evidence_id: int) -> tuple[str, bytes]:
@@ -711,7 +745,7 @@ def submit_report(
     period: str | int,
     unit: str | int | None = None,
     *,
-    expect_version: int | None = None,
+    expect_version: int | None,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """报送: send a draft (or a returned report) for review. A first submission after the
@@ -746,7 +780,7 @@ def submit_report(
                 )
         _touch(report, actor)
         _commit_changes(session, actor, target)
-        return report_dict(session, report)
+        return _written(session, target, report)
 
 
 def approve_report(
@@ -756,27 +790,28 @@ def approve_report(
     period: str | int,
     unit: str | int | None = None,
     *,
-    expect_version: int | None = None,
+    expect_version: int | None,
 ) -> dict[str, Any]:
     """审核: accept a submitted report (coordinator only)."""
     actor.require_coordinator("审核填报")
     with db.session() as session:
-        report = _approve(session, actor, ReportKey(task_id, period, unit, expect_version))
-        return report_dict(session, report)
+        target, report = _approve(session, actor, ReportKey(task_id, period, unit, expect_version))
+        return _written(session, target, report)
 
 
 @dataclass(frozen=True)
 class ReportKey:
-    """Names one unit's report on one task in one period, with the version the caller read
-    (None: whatever is stored), for the review of several reports at once."""
+    """Names one unit's report on one task in one period, with the version the caller
+    showed (required, as for every write; None only for a caller that showed nothing), for
+    the review of several reports at once."""
 
     task_id: int
     period: str | int
     unit: str | int | None
-    expect_version: int | None = None
+    expect_version: int | None
 
 
-def _approve(session: Session, actor: Actor, key: ReportKey) -> ProgressReport:
+def _approve(session: Session, actor: Actor, key: ReportKey) -> tuple[_Target, ProgressReport]:
     target = _resolve_for_write(
         session, actor, key.task_id, key.period, key.unit, key.expect_version
     )
@@ -793,7 +828,7 @@ def _approve(session: Session, actor: Actor, key: ReportKey) -> ProgressReport:
     report.return_reason = None
     _touch(report, actor)
     _commit_changes(session, actor, target)
-    return report
+    return target, report
 
 
 def approve_reports(db: Database, actor: Actor, keys: Sequence[ReportKey]) -> list[dict[str, Any]]:
@@ -803,7 +838,7 @@ def approve_reports(db: Database, actor: Actor, keys: Sequence[ReportKey]) -> li
     actor.require_coordinator("审核填报")
     with db.session() as session:
         done = [_approve(session, actor, key) for key in keys]
-        return [report_dict(session, report) for report in done]
+        return [_written(session, target, report) for target, report in done]
 
 
 def return_report(
@@ -814,7 +849,7 @@ def return_report(
     unit: str | int | None = None,
     *,
     reason: str,
-    expect_version: int | None = None,
+    expect_version: int | None,
 ) -> dict[str, Any]:
     """退回: send a submitted (or approved) report back to its unit, with a reason
     (coordinator only). The unit edits it, which makes it a draft again, and resubmits."""
@@ -822,7 +857,8 @@ def return_report(
     reason = _check_reason(reason)
     with db.session() as session:
         key = ReportKey(task_id, period, unit, expect_version)
-        return report_dict(session, _return(session, actor, key, reason))
+        target, report = _return(session, actor, key, reason)
+        return _written(session, target, report)
 
 
 def _check_reason(reason: str) -> str:
@@ -832,7 +868,9 @@ def _check_reason(reason: str) -> str:
     return _check_text("退回理由", reason)
 
 
-def _return(session: Session, actor: Actor, key: ReportKey, reason: str) -> ProgressReport:
+def _return(
+    session: Session, actor: Actor, key: ReportKey, reason: str
+) -> tuple[_Target, ProgressReport]:
     target = _resolve_for_write(
         session, actor, key.task_id, key.period, key.unit, key.expect_version
     )
@@ -850,7 +888,7 @@ def _return(session: Session, actor: Actor, key: ReportKey, reason: str) -> Prog
     report.reviewed_by = actor.name
     _touch(report, actor)
     _commit_changes(session, actor, target)
-    return report
+    return target, report
 
 
 def return_reports(
@@ -862,7 +900,7 @@ def return_reports(
     reason = _check_reason(reason)
     with db.session() as session:
         done = [_return(session, actor, key, reason) for key in keys]
-        return [report_dict(session, report) for report in done]
+        return [_written(session, target, report) for target, report in done]
 
 
 # ---------------------------------------------------------------- consolidation (汇总)
@@ -897,7 +935,7 @@ def consolidate(
     period: str | int,
     unit: str | int | None = None,
     *,
-    expect_version: int | None = None,
+    expect_version: int | None,
 ) -> dict[str, Any]:
     """汇总: take the cooperating units' submitted texts into the lead unit's report.
 
@@ -961,7 +999,7 @@ def consolidate(
             _back_to_draft(target, report)
             _touch(report, actor)
         _commit_changes(session, actor, target)
-        result = report_dict(session, report)
+        result = _written(session, target, report)
         result["merged"] = [name for uid, name in coop if uid in coop_reports]
         result["missing"] = [name for uid, name in coop if uid not in coop_reports]
         return result

@@ -29,6 +29,7 @@ from tracker.models import (
     TaskUnit,
     Unit,
 )
+from tracker.services import settings as settings_service
 from tracker.services.access import (
     ROLE_LABELS,
     find_period,
@@ -107,7 +108,7 @@ def _collect(rows: Sequence[Any], unit_id: int | None) -> dict[int, _TaskState]:
     return states
 
 
-def _row(entry: _TaskState, days_left: int, warning_days: int | None) -> dict[str, Any]:
+def _row(entry: _TaskState, days_left: int, warning_days: int) -> dict[str, Any]:
     complete = entry.own["done"] if entry.own is not None else entry.done == entry.expected
     return {
         "status": entry.status,
@@ -172,6 +173,7 @@ def period_tasks(
             for task_id, unit_id, role, position in session.execute(links)
         ]
         days_left = (found.due_date - today).days
+        warning_days = settings_service.load(session).reminder_warning_days
         states = _collect(rows, None if actor.is_coordinator else actor.unit_id)
         return {
             "period": {
@@ -183,7 +185,7 @@ def period_tasks(
                 "locked": found.locked,
                 "days_left": days_left,
             },
-            "tasks": {tid: _row(entry, days_left, None) for tid, entry in states.items()},
+            "tasks": {tid: _row(entry, days_left, warning_days) for tid, entry in states.items()},
         }
 
 

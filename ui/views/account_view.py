@@ -30,6 +30,7 @@ _NAME_HINT = "例如：市发展改革委"
 _CREATE = "创建账户"
 _SIGN_IN = "登录"
 _QUIT = "退出"
+_CANCEL_SWITCH = "取消"
 _DATABASE = "数据库：{where}"
 
 
@@ -62,7 +63,8 @@ class _AccountView(QDialog):
         self.buttons = QDialogButtonBox()
         self.accept_button = QPushButton(accept_text)
         self.accept_button.setDefault(True)
-        self.reject_button = QPushButton(_QUIT)
+        # At start-up declining ends the program; over an open window it only cancels.
+        self.reject_button = QPushButton(_QUIT if parent is None else _CANCEL_SWITCH)
         self.buttons.addButton(self.accept_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.reject_button, QDialogButtonBox.ButtonRole.RejectRole)
         layout = QVBoxLayout(self)
@@ -97,3 +99,55 @@ class SignInView(_AccountView):
 
     def __init__(self, where: str, parent: QWidget | None = None) -> None:
         super().__init__(_SIGN_IN_TITLE, _SIGN_IN_INTRO, _SIGN_IN, where, parent)
+
+
+_CHANGE_TITLE = f"修改密码 — {APP_TITLE}"
+_CHANGE_INTRO = "修改用户“{name}”的密码：先输入当前密码，再输入两次新密码。"
+_CURRENT = "当前密码："
+_NEW = "新密码："
+_CHANGE = "修改密码"
+_CANCEL = "取消"
+
+
+class ChangePasswordView(QDialog):
+    """The signed-in user's current password, and the new one twice."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_CHANGE_TITLE)
+        self.setMinimumWidth(420)
+        intro = QLabel(_CHANGE_INTRO.format(name=name))
+        intro.setWordWrap(True)
+        self.current_edit = QLineEdit()
+        self.new_edit = QLineEdit()
+        self.repeat_edit = QLineEdit()
+        for edit in (self.current_edit, self.new_edit, self.repeat_edit):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow(_CURRENT, self.current_edit)
+        form.addRow(_NEW, self.new_edit)
+        form.addRow(_REPEAT, self.repeat_edit)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setVisible(False)
+        self.buttons = QDialogButtonBox()
+        self.accept_button = QPushButton(_CHANGE)
+        self.accept_button.setDefault(True)
+        self.reject_button = QPushButton(_CANCEL)
+        self.buttons.addButton(self.accept_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.reject_button, QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.buttons)
+
+    def show_message(self, text: str) -> None:
+        """Show what is wrong (empty text hides it)."""
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def message(self) -> str:
+        """The message shown, "" when none."""
+        return "" if self.message_label.isHidden() else self.message_label.text()

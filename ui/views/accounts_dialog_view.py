@@ -26,10 +26,14 @@ from ui.views.common import record_table
 _TITLE = "用户账户"
 _INTRO = "协调员可以做一切操作；填报员绑定一个单位，只能看到并填报本单位牵头或配合的任务。"
 _ADD = "添加用户…"
+_EDIT = "修改角色或单位…"
+_DISABLE = "停用"
+_ENABLE = "启用"
 _PASSWORD = "重置密码…"
 _CLOSE = "关闭"
 _ADD_TITLE = "添加用户"
 _PASSWORD_TITLE = "重置密码 — {name}"
+_EDIT_TITLE = "修改角色或单位 — {name}"
 _NAME = "用户名："
 _ROLE = "角色："
 _UNIT = "单位："
@@ -52,14 +56,17 @@ class AccountsDialogView(QDialog):
         self.model = UserModel(self)
         self.table = record_table(self.model, stretch_column=2)
         header = self.table.horizontalHeader()
-        for column in (0, 1, 3):
+        for column in (0, 1, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.add_button = QPushButton(_ADD)
+        self.edit_button = QPushButton(_EDIT)
+        self.disable_button = QPushButton(_DISABLE)
         self.password_button = QPushButton(_PASSWORD)
         self.close_button = QPushButton(_CLOSE)
-        # 停用 and 修改角色 are added here once the account services offer them.
         self.buttons = QHBoxLayout()
         self.buttons.addWidget(self.add_button)
+        self.buttons.addWidget(self.edit_button)
+        self.buttons.addWidget(self.disable_button)
         self.buttons.addWidget(self.password_button)
         self.buttons.addStretch(1)
         self.buttons.addWidget(self.close_button)
@@ -70,6 +77,11 @@ class AccountsDialogView(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message_label)
         layout.addLayout(self.buttons)
+
+    def show_disabled(self, disabled: bool | None) -> None:
+        """The 停用 button says 启用 for a disabled account (None: nothing selected)."""
+        self.disable_button.setText(_ENABLE if disabled else _DISABLE)
+        self.disable_button.setEnabled(disabled is not None)
 
 
 class _FormDialog(QDialog):
@@ -104,6 +116,28 @@ class _FormDialog(QDialog):
         edit.setEchoMode(QLineEdit.EchoMode.Password)
         return edit
 
+    def _role_combo(self, roles: Sequence[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox()
+        for role, label in roles:
+            combo.addItem(label, role)
+        return combo
+
+    def _unit_combo(self, units: Sequence[str]) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.addItems(list(units))
+        combo.setCurrentIndex(-1)
+        combo.setMinimumContentsLength(20)
+        edit = combo.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText(_UNIT_HINT)
+        completer = QCompleter(combo.model(), combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        combo.setCompleter(completer)
+        return combo
+
 
 class AddUserView(_FormDialog):
     """Name, role, unit (reporters), password twice."""
@@ -114,22 +148,8 @@ class AddUserView(_FormDialog):
         super().__init__(_ADD_TITLE, parent)
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(100)
-        self.role_combo = QComboBox()
-        for role, label in roles:
-            self.role_combo.addItem(label, role)
-        self.unit_combo = QComboBox()
-        self.unit_combo.setEditable(True)
-        self.unit_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.unit_combo.addItems(list(units))
-        self.unit_combo.setCurrentIndex(-1)
-        self.unit_combo.setMinimumContentsLength(20)
-        edit = self.unit_combo.lineEdit()
-        if edit is not None:
-            edit.setPlaceholderText(_UNIT_HINT)
-        completer = QCompleter(self.unit_combo.model(), self.unit_combo)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.unit_combo.setCompleter(completer)
+        self.role_combo = self._role_combo(roles)
+        self.unit_combo = self._unit_combo(units)
         self.password_edit = self._password_edit()
         self.repeat_edit = self._password_edit()
         self.form.addRow(_NAME, self.name_edit)
@@ -148,3 +168,20 @@ class PasswordView(_FormDialog):
         self.repeat_edit = self._password_edit()
         self.form.addRow(_NEW_PASSWORD, self.password_edit)
         self.form.addRow(_REPEAT, self.repeat_edit)
+
+
+class EditUserView(_FormDialog):
+    """An account's role and unit (reporters)."""
+
+    def __init__(
+        self,
+        name: str,
+        roles: Sequence[tuple[str, str]],
+        units: Sequence[str],
+        parent: QWidget | None,
+    ) -> None:
+        super().__init__(_EDIT_TITLE.format(name=name), parent)
+        self.role_combo = self._role_combo(roles)
+        self.unit_combo = self._unit_combo(units)
+        self.form.addRow(_ROLE, self.role_combo)
+        self.form.addRow(_UNIT, self.unit_combo)

@@ -59,6 +59,13 @@ _DELETE_TIP = "删除方案及其任务和报告期；已有填报的方案须�
 _HISTORY = "修订历史(&H)…"
 _HISTORY_TIP = "该方案各版的来源文件及每版的变动"
 _SHOW_ARCHIVED = "显示已归档的方案"
+# 文件 menu mnemonics: O W P E D G C Q (导入警告 has W, 打印填报单 P)
+_OPEN_DEMO = "打开示例数据库(&D)"
+_OPEN_DEMO_TIP = "查看示例市的方案和填报（虚构数据，单独保存，不影响工作数据库）"
+_OPEN_WORK = "返回工作数据库(&G)"
+_OPEN_WORK_TIP = "离开示例数据库，回到您自己的数据库"
+_PASSWORD = "修改密码(&C)…"
+_PASSWORD_TIP = "修改当前登录用户的密码"
 _UNITS = "单位与别名(&A)…"
 _UNITS_TIP = "查看全部单位及其别名，添加别名，合并同一单位的不同名称"
 _FIND = "查找任务(&F)"
@@ -126,6 +133,15 @@ class MainWindowView(QMainWindow):
         self.warnings_action.setToolTip(_WARNINGS_TIP)
         self.warnings_action.setStatusTip(_WARNINGS_TIP)
         self.warnings_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+        self.demo_action = QAction(_OPEN_DEMO, self)
+        self.demo_action.setToolTip(_OPEN_DEMO_TIP)
+        self.demo_action.setStatusTip(_OPEN_DEMO_TIP)
+        self.work_action = QAction(_OPEN_WORK, self)
+        self.work_action.setToolTip(_OPEN_WORK_TIP)
+        self.work_action.setStatusTip(_OPEN_WORK_TIP)
+        self.password_action = QAction(_PASSWORD, self)
+        self.password_action.setToolTip(_PASSWORD_TIP)
+        self.password_action.setStatusTip(_PASSWORD_TIP)
         self.quit_action = QAction(_QUIT, self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -184,6 +200,11 @@ class MainWindowView(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.print_action)
         file_menu.addAction(self.preferences_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.demo_action)
+        file_menu.addAction(self.work_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.password_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         report_menu = bar.addMenu(_MENU_REPORT)
@@ -403,6 +424,12 @@ class MainWindowView(QMainWindow):
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
+        self.demo_label = QLabel()
+        self.demo_label.setStyleSheet(
+            "QLabel { background: #fff3cd; color: #5c4400; padding: 1px 8px; }"
+        )
+        self.demo_label.setVisible(False)
+        status.addWidget(self.demo_label)
         self.count_label = QLabel()
         self.user_label = QLabel()
         self.database_label = QLabel()

@@ -86,6 +86,14 @@ def test_an_unseen_region_without_any_province_in_its_text_asks_for_one() -> Non
     assert chosen == RegionSpec("示例市", LEVEL_CITY, "宁夏回族自治区")
 
 
+@pytest.mark.parametrize("text", ["", "……四川……四川省……"])
+def test_an_unseen_province_is_its_own_province(text: str) -> None:
+    # 青山省 (a plan of our own writing) is in no table: nothing to ask, nothing to guess
+    found = guess_region("青山省碳达峰实施方案", text)
+    assert found == RegionSpec("青山省", LEVEL_PROVINCE, "青山省")
+    assert region_from_name("青山省", province="四川省") == found
+
+
 def test_a_title_with_only_a_level_word_takes_the_place_its_text_names() -> None:
     text = "国网宁夏电力公司、宁夏税务局……建设美丽新宁夏……内蒙古……"
     found = guess_region("自治区碳达峰实施方案", text)

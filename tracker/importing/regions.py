@@ -207,6 +207,8 @@ def region_from_name(name: str, *, province: str | None = None) -> RegionSpec:
             province=table.city_province[full],
             city=full,
         )
+    if level == LEVEL_PROVINCE:  # a province the table does not list is its own province
+        return RegionSpec(name, level, province=name)
     given = _province(province) if province else None
     return RegionSpec(name, level, province=given.name if given else province)
 

@@ -271,9 +271,11 @@ class Workbench(QObject):
 
     def _on_queue_counted(self, count: int) -> None:
         if self.review is not None:
-            index = self._window.tabs.indexOf(self.review)
+            # self._tabs, not the window's attribute: while the window is destroyed its
+            # tabs remove their pages, which can show the review tab and count the queue
+            index = self._tabs.indexOf(self.review)
             text = _REVIEW_TAB_COUNT.format(count=count) if count else _REVIEW_TAB
-            self._window.tabs.setTabText(index, text)
+            self._tabs.setTabText(index, text)
 
     def _on_tab_changed(self, index: int) -> None:
         widget = self._tabs.widget(index)

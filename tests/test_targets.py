@@ -217,11 +217,11 @@ def test_percentage_of_a_requirement_is_a_target() -> None:
 
 def test_respectively_pairs_indicators_with_values() -> None:
     targets = extract_targets(
-        "到2025年，不再新增焦化、电石、煤制甲醇产能，单位电石、甲醇生产综合能耗分别下降10%、6%。"
+        "到2025年，不再新增合成氨、烧碱产能，单位合成氨、烧碱生产综合能耗分别下降8%、5%。"
     )
     assert [(t.indicator, t.verb, t.value) for t in targets] == [
-        ("单位电石生产综合能耗", "下降", 10.0),
-        ("甲醇生产综合能耗", "下降", 6.0),
+        ("单位合成氨生产综合能耗", "下降", 8.0),
+        ("烧碱生产综合能耗", "下降", 5.0),
     ]
 
 
@@ -315,15 +315,15 @@ def test_a_change_after_a_level_keeps_its_own_baseline() -> None:
 
 
 def test_respective_changes_share_the_baseline() -> None:
-    targets = extract_targets("到2025年，单位电石、甲醇生产综合能耗较2020年分别下降10%、6%。")
+    targets = extract_targets("到2025年，单位合成氨、烧碱生产综合能耗较2020年分别下降8%、5%。")
     assert [(t.indicator, t.baseline_year, t.direction) for t in targets] == [
-        ("单位电石生产综合能耗", 2020, "decrease"),
-        ("甲醇生产综合能耗", 2020, "decrease"),
+        ("单位合成氨生产综合能耗", 2020, "decrease"),
+        ("烧碱生产综合能耗", 2020, "decrease"),
     ]
 
 
 def test_respectively_with_unequal_counts_gives_nothing() -> None:
-    assert extract_targets("到2025年，单位电石综合能耗分别下降10%、6%。") == []
+    assert extract_targets("到2025年，单位合成氨综合能耗分别下降8%、5%。") == []
 
 
 def test_enumeration_comma_separates_two_pairs_only() -> None:

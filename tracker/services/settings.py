@@ -46,6 +46,8 @@ class Status:
     name: str
     description: str
     color: str
+    # How far along a task with this status is (higher: further); see tracker/services/task_state.
+    rank: int
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,16 @@ class Settings:
     def status_names(self) -> list[str]:
         """The allowed report statuses, in display order."""
         return [s.name for s in self.statuses]
+
+    @property
+    def status_ranks(self) -> dict[str, int]:
+        """Status name → how far along it is (higher: further)."""
+        return {s.name: s.rank for s in self.statuses}
+
+    @property
+    def completed_status(self) -> str:
+        """The status that means done (已完成): the one with the highest rank."""
+        return max(self.statuses, key=lambda s: s.rank).name
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -93,12 +105,21 @@ def read_settings(
     if not isinstance(raw_statuses, list) or not raw_statuses:
         raise SettingsError(f"程序设置文件“{statuses_file}”中没有状态列表（statuses）。")
     statuses: list[Status] = []
-    for entry in raw_statuses:
+    for index, entry in enumerate(raw_statuses):
         name = str(entry.get("name", "")).strip() if isinstance(entry, dict) else ""
         if not name:
             raise SettingsError(f"程序设置文件“{statuses_file}”中有一项状态没有名称。")
+        # Without a rank, the display order says how far along (the first is furthest).
+        rank = entry.get("rank", len(raw_statuses) - index)
+        if not isinstance(rank, int) or isinstance(rank, bool):
+            raise SettingsError(f"程序设置文件“{statuses_file}”中状态“{name}”的 rank 应为整数。")
         statuses.append(
-            Status(name, str(entry.get("description", "")), str(entry.get("color", "")))
+            Status(name, str(entry.get("description", "")), str(entry.get("color", "")), rank)
+        )
+    top = max(s.rank for s in statuses)
+    if sum(1 for s in statuses if s.rank == top) > 1:
+        raise SettingsError(
+            f"程序设置文件“{statuses_file}”中 rank 最大的状态（表示已完成）只能有一个。"
         )
     due = raw.get("due_dates", {})
     try:

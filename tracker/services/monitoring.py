@@ -457,6 +457,7 @@ def _targets(
             ReportActual.target_id,
             ReportActual.value,
             source.code.label("period"),
+            Unit.id.label("unit_id"),
             Unit.name.label("unit"),
             rank,
         )
@@ -491,6 +492,7 @@ def _targets(
                 Target.measure_unit,
                 ranked.c.value,
                 ranked.c.period,
+                ranked.c.unit_id,
                 ranked.c.unit,
             )
             .join(Task, Task.id == Target.task_id)
@@ -501,7 +503,9 @@ def _targets(
         )
     ).all()
     result = []
-    for tid, task_id, code, year, indicator, comparator, value, unit, actual, pcode, uname in rows:
+    for row in rows:
+        tid, task_id, code, year, indicator, comparator, value, unit = row[:8]
+        actual, pcode, unit_id, uname = row[8:]
         result.append(
             {
                 "target_id": tid,
@@ -514,6 +518,7 @@ def _targets(
                 "unit": unit,
                 "actual": actual,
                 "actual_period": pcode,
+                "actual_unit_id": unit_id,
                 "actual_unit": uname,
                 "met": _target_met(comparator, actual, value) if actual is not None else None,
             }

@@ -167,9 +167,7 @@ def test_status_cells_are_coloured_by_status(world: World, out: Path) -> None:
     assert done.font.color.rgb.endswith("2E7D32")  # 已完成's colour from statuses.json
 
 
-def test_summary_sheet_matches_the_summary_service_and_has_a_chart(
-    world: World, out: Path
-) -> None:
+def test_summary_sheet_matches_the_summary_service_and_has_a_chart(world: World, out: Path) -> None:
     path, book = _export(world, out)
     ws = book["汇总"]
     figures = monitoring.summary(world.db, world.coordinator, H1)
@@ -209,12 +207,8 @@ def test_filters_by_area_lead_unit_state_and_lateness(world: World, out: Path) -
         _export(world, out, filters=LedgerFilter(status="差不多"))
 
 
-def test_only_late_before_the_due_date_lists_only_late_submissions(
-    world: World, out: Path
-) -> None:
-    _, book = _export(
-        world, out, today=dt.date(2025, 7, 5), filters=LedgerFilter(only_late=True)
-    )
+def test_only_late_before_the_due_date_lists_only_late_submissions(world: World, out: Path) -> None:
+    _, book = _export(world, out, today=dt.date(2025, 7, 5), filters=LedgerFilter(only_late=True))
     ws = book["工作台账"]
     assert [row[0].value for row in ws.iter_rows(min_row=FIRST) if row[0].value] == ["3"]
 
@@ -242,9 +236,7 @@ def test_a_reporter_gets_its_units_tasks(world: World, out: Path) -> None:
     assert [row[0].value for row in ws.iter_rows(min_row=FIRST) if row[0].value] == ["3"]
 
 
-def test_progress_is_reported_and_cancel_leaves_the_old_file(
-    world: World, out: Path
-) -> None:
+def test_progress_is_reported_and_cancel_leaves_the_old_file(world: World, out: Path) -> None:
     path = out / "台账.xlsx"
     path.write_bytes(b"the file from last time")
     calls: list[tuple[int, int]] = []
@@ -266,7 +258,7 @@ def test_progress_is_reported_and_cancel_leaves_the_old_file(
 
 
 def test_bad_destinations_are_clear_errors(world: World, out: Path) -> None:
-    with pytest.raises(OutputFailed, match="文件夹.*不存在"):
+    with pytest.raises(OutputFailed, match=r"文件夹.*不存在"):
         export_ledger(world.db, world.coordinator, out / "无此目录" / "a.xlsx", period=H1)
     with pytest.raises(InvalidInput, match=r"应保存为 \.xlsx"):
         export_ledger(world.db, world.coordinator, out / "a.csv", period=H1)

@@ -403,3 +403,12 @@ def test_edits_after_a_refusal_import_cleanly(world: World, out: Path) -> None:
     _edit(fresh, lambda ws: _put(ws, world.plan.task1, "progress", "补充说明"))
     done = import_form(world.db, world.ndrc, fresh)
     assert done.counts == {ACTION_UPDATED: 1, ACTION_EMPTY: 1}
+
+
+def test_a_cancelled_export_adds_no_file(world: World, out: Path) -> None:
+    from tracker.outputs.common import ExportCancelled
+
+    calls = iter(range(100))
+    with pytest.raises(ExportCancelled):
+        export_forms(world.db, world.coordinator, out, period=H2, cancelled=lambda: next(calls) > 2)
+    assert list(out.iterdir()) == []

@@ -14,13 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from tracker import __version__
-from tracker.cli import accounts, plans, progress
+from tracker.cli import accounts, outputs, plans, progress
 from tracker.cli.common import Handler
 from tracker.db import Database
 from tracker.errors import TrackerError
 
 # One module per command group; each has ``register(subparsers)`` and sets ``handler``.
-COMMAND_MODULES = (plans, accounts, progress)
+COMMAND_MODULES = (plans, accounts, progress, outputs)
 
 
 def build_parser() -> argparse.ArgumentParser:

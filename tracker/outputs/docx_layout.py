@@ -52,6 +52,19 @@ ATTACHMENT_TITLE = "附件标题"
 TABLE_TEXT = "表格文字"
 TABLE_HEADER = "表格表头"
 PAGE_NUMBER = "页码"
+STYLE_IDS = {
+    BODY: "Normal",
+    TITLE: "GwTitle",
+    HEADING1: "GwHeading1",
+    HEADING2: "GwHeading2",
+    PLAIN: "GwPlain",
+    SIGNATURE: "GwSignature",
+    ATTACHMENT_MARK: "GwAttachmentMark",
+    ATTACHMENT_TITLE: "GwAttachmentTitle",
+    TABLE_TEXT: "GwTableText",
+    TABLE_HEADER: "GwTableHeader",
+    PAGE_NUMBER: "GwPageNumber",
+}
 
 TWIPS_PER_MM = 1440 / 25.4
 TWIPS_PER_PT = 20
@@ -231,34 +244,28 @@ def report_styles(spec: Mapping[str, Any]) -> list[ParagraphStyle]:
     """The paragraph styles of the report, from the layout's fonts and sizes."""
     fonts, sizes = spec["fonts"], spec["sizes"]
     body, table = sizes["body"], sizes["table"]
+
+    def style(name: str, font: str, size: float, **options: Any) -> ParagraphStyle:
+        return ParagraphStyle(STYLE_IDS[name], name, font, size, **options)
+
     return [
-        ParagraphStyle("Normal", "Normal", fonts["body"], body, first_line_chars=2),
-        ParagraphStyle(
-            "GwTitle", "公文标题", fonts["title"], sizes["title"], align="center", snap=False
+        style(BODY, fonts["body"], body, first_line_chars=2),
+        style(TITLE, fonts["title"], sizes["title"], align="center", snap=False),
+        style(HEADING1, fonts["heading1"], body, first_line_chars=2, outline_level=0),
+        style(HEADING2, fonts["heading2"], body, first_line_chars=2, outline_level=1),
+        style(PLAIN, fonts["body"], body, align="left"),
+        style(SIGNATURE, fonts["body"], body, align="right"),
+        style(ATTACHMENT_MARK, fonts["heading1"], body, align="left"),
+        style(
+            ATTACHMENT_TITLE, fonts["title"], sizes["attachment_title"], align="center", snap=False
         ),
-        ParagraphStyle("GwHeading1", "公文一级标题", fonts["heading1"], body, "both", 2, True, 0),
-        ParagraphStyle("GwHeading2", "公文二级标题", fonts["heading2"], body, "both", 2, True, 1),
-        ParagraphStyle("GwPlain", "公文顶格", fonts["body"], body, align="left"),
-        ParagraphStyle("GwSignature", "公文落款", fonts["body"], body, align="right"),
-        ParagraphStyle("GwAttachmentMark", "附件标识", fonts["heading1"], body, align="left"),
-        ParagraphStyle(
-            "GwAttachmentTitle",
-            "附件标题",
-            fonts["title"],
-            sizes["attachment_title"],
-            "center",
-            snap=False,
-        ),
-        ParagraphStyle("GwTableText", "表格文字", fonts["table"], table, "left", exact=False),
-        ParagraphStyle(
-            "GwTableHeader", "表格表头", fonts["table_header"], table, "center", exact=False
-        ),
-        ParagraphStyle(
-            "GwPageNumber",
-            "页码",
+        style(TABLE_TEXT, fonts["table"], table, align="left", exact=False),
+        style(TABLE_HEADER, fonts["table_header"], table, align="center", exact=False),
+        style(
+            PAGE_NUMBER,
             fonts["page_number"],
             sizes["page_number"],
-            "right",
+            align="right",
             exact=False,
             latin=fonts["page_number"],
         ),
@@ -366,31 +373,109 @@ def text_width_twips(spec: Mapping[str, Any], *, landscape: bool) -> int:
 # ---------------------------------------------------------------- paragraphs
 
 
-def add_paragraph(
-    document: DocxDocument, parts: Sequence[tuple[str, bool]] | str, style: str = BODY
-) -> Paragraph:
-    """A paragraph of ``style`` made of ``(text, bold)`` runs (or one plain text). A line
-    break in the text starts a new paragraph of the same style (a manual line break would
-    stretch the line before it when the paragraph is justified); returns the first."""
-    if isinstance(parts, str):
-        parts = [(parts, False)]
-    first = paragraph = document.add_paragraph(style=style)
-    for text, bold in parts:
-        for index, line in enumerate(clean_text(text).split("\n")):
-            if index:
-                paragraph = document.add_paragraph(style=style)
-            if line:
-                run = paragraph.add_run(line)
-                if bold:
-                    run.bold = True
-    return first
+Runs = Sequence[tuple[str, bool]]
 
 
-def indent(paragraph: Paragraph, *, left: float = 0.0, right: float = 0.0) -> None:
-    """Indent a paragraph from the margins, in points (LibreOffice reads a
-    ``w:rightChars`` indent in a character unit of its own, so no character units here)."""
-    paragraph.paragraph_format.left_indent = Pt(left)
-    paragraph.paragraph_format.right_indent = Pt(right)
+@dataclass
+class _Paragraph:
+    style: str
+    runs: Runs
+    keep_with_next: bool = False
+    left: float = 0.0
+    right: float = 0.0
+    line_breaks: bool = False
+
+    def xml(self) -> str:
+        props = ""
+        if self.style != BODY:
+            props += f'<w:pStyle w:val="{STYLE_IDS[self.style]}"/>'
+        if self.keep_with_next:
+            props += "<w:keepNext/>"
+        if self.left or self.right:
+            props += (
+                f'<w:ind w:left="{round(self.left * TWIPS_PER_PT)}" '
+                f'w:right="{round(self.right * TWIPS_PER_PT)}"/>'
+            )
+        runs = []
+        for text, bold in self.runs:
+            bold_xml = "<w:rPr><w:b/></w:rPr>" if bold else ""
+            for index, line in enumerate(text.split("\n")):
+                br = "<w:br/>" if index else ""
+                runs.append(
+                    f'<w:r>{bold_xml}{br}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>'
+                )
+        return f"<w:p><w:pPr>{props}</w:pPr>{''.join(runs)}</w:p>"
+
+
+class Body:
+    """Paragraphs added to the end of a document's body, written as XML and parsed in
+    batches. python-docx's ``add_paragraph`` looks for the body's ``w:sectPr`` among all
+    the body's children for every paragraph: quadratic, 10 s for a 5,000-task report."""
+
+    def __init__(self, document: DocxDocument) -> None:
+        self.document = document
+        self._pending: list[_Paragraph] = []
+
+    def add(
+        self,
+        parts: Runs | str,
+        style: str = BODY,
+        *,
+        keep_with_next: bool = False,
+        left: float = 0.0,
+        right: float = 0.0,
+        line_breaks: bool = False,
+    ) -> None:
+        """Add a paragraph of ``style`` made of ``(text, bold)`` runs (or one plain text),
+        indented ``left``/``right`` points. A line break in the text starts a new paragraph
+        of the same style (a manual line break would stretch the line before it when the
+        paragraph is justified), unless ``line_breaks`` keeps them in one paragraph."""
+        runs: Runs = [(parts, False)] if isinstance(parts, str) else parts
+
+        def paragraph(content: Runs, breaks: bool = False) -> _Paragraph:
+            return _Paragraph(style, content, keep_with_next, left, right, breaks)
+
+        if line_breaks:
+            self._pending.append(paragraph([(clean_text(t), b) for t, b in runs], True))
+            return
+        current: list[tuple[str, bool]] = []
+        for text, bold in runs:
+            for index, line in enumerate(clean_text(text).split("\n")):
+                if index:
+                    self._pending.append(paragraph(current))
+                    current = []
+                if line:
+                    current.append((line, bold))
+        self._pending.append(paragraph(current))
+
+    def keep_last_with_next(self) -> None:
+        """Keep the paragraph added last on the same page as the next one."""
+        if self._pending:
+            self._pending[-1].keep_with_next = True
+
+    def flush(self) -> None:
+        """Put the pending paragraphs into the document (before its last ``w:sectPr``)."""
+        if not self._pending:
+            return
+        xml = "".join(p.xml() for p in self._pending)
+        self._pending.clear()
+        fragment = parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")
+        anchor = self.document.element.body.sectPr
+        for child in list(fragment):
+            anchor.addprevious(child)
+
+    def add_block(self, element: Any) -> None:
+        """Put a block element (a table) after the paragraphs added so far.
+
+        An empty element of the same kind is put into the document and the children are
+        moved into it one by one: lxml moves a node with many children (a table of 50,000
+        rows) into another document in quadratic time, but each small row in linear time.
+        """
+        self.flush()
+        shell = OxmlElement(f"{element.prefix}:{etree.QName(element).localname}")
+        self.document.element.body.sectPr.addprevious(shell)
+        for child in list(element):
+            shell.append(child)
 
 
 # ---------------------------------------------------------------- tables as XML
@@ -426,8 +511,8 @@ def table(
     headers: Sequence[str],
     rows: Sequence[Sequence[TableCell]],
     *,
-    body_style: str = "GwTableText",
-    header_style: str = "GwTableHeader",
+    body_style: str = STYLE_IDS[TABLE_TEXT],
+    header_style: str = STYLE_IDS[TABLE_HEADER],
 ) -> Any:
     """A bordered table with a header row repeated on every page, built as one XML string
     and parsed once: linear in the number of cells, where python-docx's ``cell()`` access
@@ -469,9 +554,3 @@ def table(
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return parse_xml("".join(parts))
-
-
-def append_block(document: DocxDocument, element: Any) -> None:
-    """Put a block element (a table) at the end of the document body."""
-    body = document.element.body
-    body.sectPr.addprevious(element)

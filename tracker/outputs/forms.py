@@ -15,6 +15,7 @@ Wording and layout: ``resources/outputs/forms.json``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,7 +55,6 @@ from tracker.outputs.rows import (
     previous_period,
     select_periods,
 )
-from tracker.services import settings as settings_service
 from tracker.services import task_state
 from tracker.services.access import find_unit, resolve_plan_id
 from tracker.services.actor import Actor
@@ -100,12 +100,19 @@ class FormColumn:
         return str(get_column_letter(self.index))
 
 
-def form_columns() -> list[FormColumn]:
+@functools.cache
+def form_columns() -> tuple[FormColumn, ...]:
     """The columns of the form sheet, in order."""
-    return [
+    return tuple(
         FormColumn(i, c["key"], c["header"], c["width"], c["kind"])
         for i, c in enumerate(spec()["columns"], 1)
-    ]
+    )
+
+
+@functools.cache
+def locked_keys() -> tuple[str, ...]:
+    """The keys of the locked columns, in order."""
+    return tuple(c.key for c in form_columns() if c.kind == "locked")
 
 
 def column(key: str) -> FormColumn:
@@ -155,7 +162,8 @@ class FormRow:
             "previous_status": (self.previous.status or "") if self.previous else "",
             "previous_progress": clean_text(self.previous.progress) if self.previous else "",
         }
-        return [excel_text(values[c.key]) for c in form_columns() if c.kind == "locked"]
+        # Texts from rows.py and the previous report are cleaned already.
+        return [xlsx.fit_cell(values[key]) for key in locked_keys()]
 
 
 # ---------------------------------------------------------------- reading
@@ -192,23 +200,30 @@ def unit_rows(
     unit_id: int,
     reports: dict[tuple[int, int, int], OwnReport],
     previous: PeriodInfo | None,
+    index: dict[int, list[tuple[LedgerRow, str]]] | None = None,
 ) -> list[FormRow]:
-    """The form rows of one unit: its tasks, with its own current and previous reports."""
-    rows = []
+    """The form rows of one unit: its tasks, with its own current and previous reports
+    (``index``: :func:`rows_by_unit` of ``data``, when several units are wanted)."""
+    index = index if index is not None else rows_by_unit(data)
     current_id = data.period.id
-    for row in data.rows:
-        role = next((r for uid, r in row.unit_roles if uid == unit_id), None)
-        if role is None:
-            continue
-        rows.append(
-            FormRow(
-                row,
-                role,
-                reports.get((current_id, row.task_id, unit_id)),
-                reports.get((previous.id, row.task_id, unit_id)) if previous else None,
-            )
+    return [
+        FormRow(
+            row,
+            role,
+            reports.get((current_id, row.task_id, unit_id)),
+            reports.get((previous.id, row.task_id, unit_id)) if previous else None,
         )
-    return rows
+        for row, role in index.get(unit_id, [])
+    ]
+
+
+def rows_by_unit(data: LedgerData) -> dict[int, list[tuple[LedgerRow, str]]]:
+    """Unit id → the rows of the tasks it leads or cooperates on, with its role."""
+    index: dict[int, list[tuple[LedgerRow, str]]] = {}
+    for row in data.rows:
+        for unit_id, role in row.unit_roles:
+            index.setdefault(unit_id, []).append((row, role))
+    return index
 
 
 def _units_to_export(
@@ -288,9 +303,10 @@ def export_forms(
     count = 0
     with staged_folder(folder) as staging:
         names: set[str] = set()
+        index = rows_by_unit(data)
         for done, unit_id in enumerate(units):
             job.step(done)
-            rows = unit_rows(data, unit_id, reports, before)
+            rows = unit_rows(data, unit_id, reports, before, index)
             workbook = build_form(data, unit_id, rows, before, actor, exported)
             name = _file_name(data, unit_id, names)
             workbook.save(staging / name)
@@ -330,8 +346,9 @@ def build_form(
     label = data.unit_names.get(unit_id, "")
     _write_form_titles(ws, data, label, len(rows), actor, exported, styles)
     _write_form_headers(ws, columns, previous, styles)
+    arrays = xlsx.StyleArrays(ws, styles)
     for offset, form_row in enumerate(rows):
-        _write_form_row(ws, FIRST_ROW + offset, form_row, columns, styles)
+        _write_form_row(ws, FIRST_ROW + offset, form_row, columns, arrays)
     _add_validations(workbook, ws, len(rows))
     _finish_form(ws, columns)
     _write_instructions(workbook, styles)
@@ -425,8 +442,8 @@ def _write_form_titles(
     xlsx.put_text(ws, INFO_ROW, mode_label, words["mode_label"], styles["info"])
     xlsx.put_text(ws, INFO_ROW, mode_label + 1, words["modes"]["draft"], styles["mode"])
     last_visible = max(c.index for c in form_columns() if c.kind != "hidden")
-    ws.merge_cells(start_row=TITLE_ROW, start_column=2, end_row=TITLE_ROW, end_column=last_visible)
-    ws.merge_cells(start_row=INFO_ROW, start_column=2, end_row=INFO_ROW, end_column=mode_label - 1)
+    xlsx.merge(ws, TITLE_ROW, 2, TITLE_ROW, last_visible)
+    xlsx.merge(ws, INFO_ROW, 2, INFO_ROW, mode_label - 1)
     ws.row_dimensions[TITLE_ROW].height = 30
     ws.row_dimensions[INFO_ROW].height = 22
 
@@ -455,40 +472,41 @@ def _write_form_row(
     line: int,
     form_row: FormRow,
     columns: Sequence[FormColumn],
-    styles: dict[str, str],
+    arrays: xlsx.StyleArrays,
 ) -> None:
     locked = form_row.locked_values()
     current = form_row.current
     open_for_edit = current is None or current.state in EDITABLE_STATES
     inputs: dict[str, Any] = {
+        "task_id": form_row.row.task_id,
         "status": current.status if current else "",
         "progress": current.progress if current else "",
         "results": current.results if current else "",
         "problems": current.problems if current else "",
         "next_steps": current.next_steps if current else "",
         "percent": current.percent if current else None,
+        "version": current.version if current else 0,
+        "checksum": checksum(locked),
     }
-    hidden = {"version": current.version if current else 0, "checksum": checksum(locked)}
     locked_iter = iter(locked)
+    values: list[Any] = []
+    styles: list[Any] = []
     texts: list[tuple[str, float]] = []
     for c in columns:
-        if c.kind == "id":
-            ws.cell(row=line, column=c.index, value=form_row.row.task_id).style = styles["hidden"]
-        elif c.kind == "locked":
-            value = next(locked_iter)
-            xlsx.put_text(ws, line, c.index, value, styles["locked"])
-            texts.append((value, c.width))
-        elif c.kind == "hidden":
-            ws.cell(row=line, column=c.index, value=hidden[c.key]).style = styles["hidden"]
+        if c.kind == "locked":
+            value: Any = next(locked_iter)
+            style = "locked"
+        elif c.kind in ("id", "hidden"):
+            value, style = inputs[c.key], "hidden"
         elif c.key == "percent":
-            cell = ws.cell(row=line, column=c.index, value=inputs["percent"])
-            cell.style = styles["number"] if open_for_edit else styles["closed"]
+            value, style = inputs[c.key], "number" if open_for_edit else "closed"
         else:
-            value = excel_text(inputs[c.key])
-            xlsx.put_text(
-                ws, line, c.index, value, styles["input"] if open_for_edit else styles["closed"]
-            )
+            value, style = excel_text(inputs[c.key]), "input" if open_for_edit else "closed"
+        if isinstance(value, str):
             texts.append((value, c.width))
+        values.append(value)
+        styles.append(arrays[style])
+    xlsx.write_row(ws, line, values, styles)
     ws.row_dimensions[line].height = xlsx.fit_height(texts, 13.5, 4, 409)
 
 
@@ -552,15 +570,15 @@ def _write_instructions(workbook: Workbook, styles: dict[str, str]) -> None:
     ws = workbook.create_sheet(words["instructions_sheet"])
     lines = words["instructions"]
     xlsx.put_text(ws, 1, 1, lines[0], styles["title"])
-    ws.merge_cells("A1:B1")
+    xlsx.merge(ws, 1, 1, 1, 2)
     for index, line in enumerate(lines[1:], 2):
         xlsx.put_text(ws, index, 1, line, styles["info"])
-        ws.merge_cells(start_row=index, start_column=1, end_row=index, end_column=2)
+        xlsx.merge(ws, index, 1, index, 2)
         ws.row_dimensions[index].height = xlsx.fit_height([(line, 110)], 14, 6, 200)
     row = len(lines) + 2
     for offset, text in enumerate(words["status_table"], 1):
         xlsx.put_text(ws, row, offset, text, styles["header"])
-    for status in settings_service.get().statuses:
+    for status in task_state.vocabulary():
         row += 1
         xlsx.put_text(ws, row, 1, status.name, styles["locked"])
         xlsx.put_text(ws, row, 2, status.description, styles["locked"])

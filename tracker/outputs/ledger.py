@@ -22,7 +22,6 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.db import Database
@@ -35,12 +34,10 @@ from tracker.outputs.common import (
     Progress,
     area_label,
     atomic_file,
-    excel_text,
     layout,
 )
 from tracker.outputs.rows import LedgerData, LedgerFilter, LedgerRow, load_ledger, select_periods
 from tracker.services import monitoring, task_state
-from tracker.services import settings as settings_service
 from tracker.services.access import resolve_plan_id
 from tracker.services.actor import Actor
 
@@ -179,13 +176,18 @@ def _register_styles(workbook: Workbook) -> dict[str, str]:
 
 
 def _state_colors() -> dict[str, str]:
-    colors = {s.name: s.color or "#000000" for s in settings_service.get().statuses}
+    colors = {s.name: s.color or "#000000" for s in task_state.vocabulary()}
     colors[task_state.NOT_SUBMITTED] = _spec()["not_submitted_color"]
     return colors
 
 
+def _state_key(styles: dict[str, str], state: str) -> str:
+    key = f"state:{state}"
+    return key if key in styles else "center"
+
+
 def _state_style(styles: dict[str, str], state: str) -> str:
-    return styles.get(f"state:{state}", styles["center"])
+    return styles[_state_key(styles, state)]
 
 
 # ---------------------------------------------------------------- the ledger sheet
@@ -202,7 +204,7 @@ class _Column:
         self.period_index = period_index
 
     def value(self, row: LedgerRow) -> str:
-        """The column's text for ``row``."""
+        """The column's text for ``row`` (cleaned by :mod:`tracker.outputs.rows`)."""
         if self.period_index is None:
             return str(getattr(row, self.key))
         return str(getattr(row.entries[self.period_index], self.key))
@@ -226,7 +228,6 @@ def _write_titles(
 ) -> None:
     spec = _spec()
     words = spec["texts"]
-    last = get_column_letter(len(columns))
     filters = (
         words["filters_prefix"] + words["filters_joiner"].join(data.filters)
         if data.filters
@@ -245,8 +246,8 @@ def _write_titles(
     )
     xlsx.put_text(ws, 1, 1, spec["title"].format(plan=data.plan_title), styles["title"])
     xlsx.put_text(ws, 2, 1, subtitle, styles["subtitle"])
-    ws.merge_cells(f"A1:{last}1")
-    ws.merge_cells(f"A2:{last}2")
+    xlsx.merge(ws, 1, 1, 1, len(columns))
+    xlsx.merge(ws, 2, 1, 2, len(columns))
     rows = spec["rows"]
     ws.row_dimensions[1].height = rows["title_height"]
     ws.row_dimensions[2].height = rows["subtitle_height"]
@@ -267,7 +268,7 @@ def _write_headers(
         for number in range(first, last + 1):
             ws.cell(row=3, column=number).style = styles["header"]
         xlsx.put_text(ws, 3, first, name, styles["header"])
-        ws.merge_cells(start_row=3, start_column=first, end_row=3, end_column=last)
+        xlsx.merge(ws, 3, first, 3, last)
     for index, column in enumerate(columns, 1):
         xlsx.put_text(ws, 4, index, column.header, styles["header"])
         ws.column_dimensions[get_column_letter(index)].width = column.width
@@ -282,23 +283,24 @@ def _write_rows(
     step: Callable[[int], None],
 ) -> None:
     spec = _spec()["rows"]
+    arrays = xlsx.StyleArrays(ws, styles)
     plain = [
-        styles["area"] if c.key == "area" else styles["center"] if c.center else styles["body"]
+        arrays["area"] if c.key == "area" else arrays["center"] if c.center else arrays["body"]
         for c in columns
     ]
     state_columns = [i for i, c in enumerate(columns) if c.key == "state"]
-    measured = [i for i, c in enumerate(columns) if c.key != "area"]
+    measured = [(i, c.width) for i, c in enumerate(columns) if c.key != "area"]
     for number, row in enumerate(rows):
         if number % PROGRESS_EVERY == 0:
             step(number)
-        values = [excel_text(c.value(row)) for c in columns]
-        ws.append(values)
-        row_styles = list(plain)
+        line = HEADER_ROWS + 1 + number
+        values = [xlsx.fit_cell(c.value(row)) for c in columns]
+        row_arrays = list(plain)
         for i in state_columns:
-            row_styles[i] = _state_style(styles, values[i])
-        xlsx.style_row(ws, ws.max_row, row_styles)
-        ws.row_dimensions[ws.max_row].height = xlsx.fit_height(
-            ((values[i], columns[i].width) for i in measured),
+            row_arrays[i] = arrays[_state_key(styles, values[i])]
+        xlsx.write_row(ws, line, values, row_arrays)
+        ws.row_dimensions[line].height = xlsx.fit_height(
+            ((values[i], width) for i, width in measured),
             spec["line_height"],
             spec["padding"],
             spec["max_height"],
@@ -314,7 +316,7 @@ def _merge_areas(ws: Worksheet, rows: Sequence[LedgerRow]) -> None:
             continue
         if index - start > 1:
             first, last = HEADER_ROWS + 1 + start, HEADER_ROWS + index
-            ws.merged_cells.add(CellRange(min_col=2, min_row=first, max_col=2, max_row=last))
+            xlsx.merge(ws, first, 2, last, 2)
         start = index
 
 
@@ -342,7 +344,7 @@ def write_summary(
         words["title"].format(plan=data.plan_title, period=data.period.name),
         styles["title"],
     )
-    ws.merge_cells("A1:H1")
+    xlsx.merge(ws, 1, 1, 1, 8)
     ws.row_dimensions[1].height = _spec()["rows"]["title_height"]
     rate = words["completion"].format(
         completed=figures["completed_status"],
@@ -351,7 +353,7 @@ def write_summary(
         total=figures["task_count"],
     )
     xlsx.put_text(ws, 2, 1, f"{rate}　{words['note']}", styles["subtitle"])
-    ws.merge_cells("A2:H2")
+    xlsx.merge(ws, 2, 1, 2, 8)
     ws.row_dimensions[2].height = 48
     row = _status_block(ws, 4, figures, styles)
     row = _area_block(ws, row + 2, figures, styles)

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from docx.document import Document as DocxDocument
-from docx.oxml import OxmlElement
-from docx.text.paragraph import Paragraph
 
 from tracker.db import Database
 from tracker.errors import InvalidInput
@@ -136,17 +134,12 @@ def build_report(
     spec = _spec()
     title = title_of(data, kind)
     document = gw.new_document(spec, title=title, author=actor.name)
-    heading = gw.add_paragraph(document, "", gw.TITLE)
-    for index, line in enumerate(title_lines(data, kind)):
-        run = heading.add_run(line)
-        if index:
-            run._r.insert(0, OxmlElement("w:br"))
-    gw.add_paragraph(document, "", gw.PLAIN)
+    body = gw.Body(document)
+    body.add("\n".join(title_lines(data, kind)), gw.TITLE, line_breaks=True)
+    body.add("", gw.PLAIN)
     if to:
-        gw.add_paragraph(document, spec["addressee"].format(to=to), gw.PLAIN)
-    gw.add_paragraph(
-        document, spec["opening"].format(plan=data.plan_title, period=data.period.name)
-    )
+        body.add(spec["addressee"].format(to=to), gw.PLAIN)
+    body.add(spec["opening"].format(plan=data.plan_title, period=data.period.name))
     sections = spec["sections"]
     writers = (
         (sections["overall"], _overall),
@@ -156,11 +149,11 @@ def build_report(
         (sections["next"], _next_steps),
     )
     for number, (heading, write) in enumerate(writers, 1):
-        gw.add_paragraph(document, f"{chinese_number(number)}、{heading}", HEADING1)
-        write(document, data, figures)
+        body.add(f"{chinese_number(number)}、{heading}", HEADING1)
+        write(body, data, figures)
         step(number)
-    _closing(document, data, issuer or spec["issuer"], signed)
-    _attachment(document, data, step)
+    _closing(body, data, issuer or spec["issuer"], signed)
+    _attachment(body, data, step)
     return document
 
 
@@ -172,7 +165,7 @@ def _counts_text(by_status: dict[str, int]) -> str:
     return "、".join(item.format(status=s, count=n) for s, n in by_status.items() if n)
 
 
-def _overall(document: DocxDocument, data: LedgerData, figures: dict[str, Any]) -> None:
+def _overall(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
     spec = _spec()
     lines = spec["overall"]
     leads = {uid for r in data.rows for uid in r.lead_ids}
@@ -194,8 +187,8 @@ def _overall(document: DocxDocument, data: LedgerData, figures: dict[str, Any]) 
         "late": reports["late"],
         "missing": reports["expected"] - submitted,
     }
-    gw.add_paragraph(document, "".join(line.format(**values) for line in lines[:2]))
-    gw.add_paragraph(document, lines[2].format(**values))
+    body.add("".join(line.format(**values) for line in lines[:2]))
+    body.add(lines[2].format(**values))
 
 
 # ---------------------------------------------------------------- 二、分领域推进情况
@@ -221,26 +214,24 @@ def _area_title(label: str) -> str:
     return label
 
 
-def _areas(document: DocxDocument, data: LedgerData, figures: dict[str, Any]) -> None:
+def _areas(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
     spec = _spec()
     del figures
     order = [*task_state.status_order(), task_state.NOT_SUBMITTED]
     for number, (label, rows) in enumerate(_by_area(data.rows), 1):
-        gw.add_paragraph(document, f"（{chinese_number(number)}）{_area_title(label)}", HEADING2)
+        body.add(f"（{chinese_number(number)}）{_area_title(label)}", HEADING2)
         counts = {s: sum(1 for r in rows if r.entries[-1].state == s) for s in order}
-        gw.add_paragraph(
-            document, spec["area_summary"].format(count=len(rows), counts=_counts_text(counts))
-        )
+        body.add(spec["area_summary"].format(count=len(rows), counts=_counts_text(counts)))
         reported = [r for r in rows if r.entries[-1].progress]
         for item, row in enumerate(reported, 1):
             lead_in = spec["task_item"].format(number=item, measure=row.measure)
-            gw.add_paragraph(document, [(lead_in, False), (row.entries[-1].progress, False)])
+            body.add([(lead_in, False), (row.entries[-1].progress, False)])
         if not reported:
-            gw.add_paragraph(document, spec["area_none_reported"])
+            body.add(spec["area_none_reported"])
             continue
         silent = [r.measure for r in rows if not r.entries[-1].progress]
         if silent:
-            gw.add_paragraph(document, spec["not_reported_list"].format(tasks="、".join(silent)))
+            body.add(spec["not_reported_list"].format(tasks="、".join(silent)))
 
 
 # ---------------------------------------------------------------- 三、目标完成情况
@@ -250,16 +241,15 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _targets(document: DocxDocument, data: LedgerData, figures: dict[str, Any]) -> None:
+def _targets(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
     spec = _spec()
     targets = figures["targets"]
     if not targets:
-        gw.add_paragraph(document, spec["targets_none"])
+        body.add(spec["targets_none"])
         return
     reported = [t for t in targets if t["actual"] is not None]
     met = sum(1 for t in reported if t["met"] is True)
-    gw.add_paragraph(
-        document,
+    body.add(
         spec["targets_summary"].format(
             total=len(targets), reported=len(reported), met=met, unmet=len(reported) - met
         ),
@@ -277,8 +267,7 @@ def _targets(document: DocxDocument, data: LedgerData, figures: dict[str, Any]) 
                 unit_name=data.unit_names.get(target["actual_unit_id"], target["actual_unit"]),
                 verdict=verdicts[verdict],
             )
-        gw.add_paragraph(
-            document,
+        body.add(
             spec["target_item"].format(
                 number=number,
                 indicator=target["indicator"],
@@ -301,7 +290,7 @@ def _period_name(data: LedgerData, code: str | None) -> str:
 # ---------------------------------------------------------------- 四、存在的问题
 
 
-def _problems(document: DocxDocument, data: LedgerData, figures: dict[str, Any]) -> None:
+def _problems(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
     spec = _spec()
     del figures
     groups = spec["problem_groups"]
@@ -310,7 +299,7 @@ def _problems(document: DocxDocument, data: LedgerData, figures: dict[str, Any])
     unreported = [r for r in data.rows if r.entries[-1].state == task_state.NOT_SUBMITTED]
     reported = [r for r in data.rows if r.entries[-1].problems]
     _listing(
-        document,
+        body,
         1,
         groups["behind"],
         [
@@ -322,7 +311,7 @@ def _problems(document: DocxDocument, data: LedgerData, figures: dict[str, Any])
         spec["behind_none"],
     )
     _listing(
-        document,
+        body,
         2,
         groups["unreported"],
         [
@@ -334,7 +323,7 @@ def _problems(document: DocxDocument, data: LedgerData, figures: dict[str, Any])
         spec["unreported_none"],
     )
     _listing(
-        document,
+        body,
         3,
         groups["reported"],
         [
@@ -347,26 +336,23 @@ def _problems(document: DocxDocument, data: LedgerData, figures: dict[str, Any])
     )
 
 
-def _listing(
-    document: DocxDocument, number: int, heading: str, items: Sequence[str], empty: str
-) -> None:
-    gw.add_paragraph(document, f"（{chinese_number(number)}）{heading}", HEADING2)
+def _listing(body: gw.Body, number: int, heading: str, items: Sequence[str], empty: str) -> None:
+    body.add(f"（{chinese_number(number)}）{heading}", HEADING2)
     for item in items or [empty]:
-        gw.add_paragraph(document, item)
+        body.add(item)
 
 
 # ---------------------------------------------------------------- 五、下一步工作安排
 
 
-def _next_steps(document: DocxDocument, data: LedgerData, figures: dict[str, Any]) -> None:
+def _next_steps(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
     spec = _spec()
     del figures
     planned = [r for r in data.rows if r.entries[-1].next_steps]
     for number, (label, rows) in enumerate(_by_area(planned), 1):
-        gw.add_paragraph(document, f"（{chinese_number(number)}）{_area_title(label)}", HEADING2)
+        body.add(f"（{chinese_number(number)}）{_area_title(label)}", HEADING2)
         for item, row in enumerate(rows, 1):
-            gw.add_paragraph(
-                document,
+            body.add(
                 spec["next_item"].format(
                     number=item,
                     measure=row.measure,
@@ -375,40 +361,33 @@ def _next_steps(document: DocxDocument, data: LedgerData, figures: dict[str, Any
                 ),
             )
     if not planned:
-        gw.add_paragraph(document, spec["next_none"])
+        body.add(spec["next_none"])
     for paragraph in spec["next_closing"]:
-        gw.add_paragraph(document, paragraph)
+        body.add(paragraph)
 
 
 # ---------------------------------------------------------------- 附件说明, 落款, 附件
 
 
-def _closing(document: DocxDocument, data: LedgerData, issuer: str, signed: dt.date) -> None:
+def _closing(body: gw.Body, data: LedgerData, issuer: str, signed: dt.date) -> None:
     """附件说明, the signing office and the date (GB/T 9704 7.3.5.2, 8): one blank line
     after the body, 附件：…, one blank line, the office two characters in from the right,
     the date below it starting two characters right of where the office's name starts.
     They are kept on one page with the end of the body, so the signature never stands
     alone on a page."""
     spec = _spec()
-    closing = [
-        gw.add_paragraph(document, "", gw.PLAIN),
-        gw.add_paragraph(document, spec["attachment_line"].format(period=data.period.name)),
-        gw.add_paragraph(document, "", gw.PLAIN),
-    ]
-    date = spec["date_format"].format(year=signed.year, month=signed.month, day=signed.day)
-    signature = gw.add_paragraph(document, issuer, gw.SIGNATURE)
-    dated = gw.add_paragraph(document, date, gw.PLAIN)
+    body.keep_last_with_next()
+    body.add("", gw.PLAIN, keep_with_next=True)
+    line = spec["attachment_line"].format(period=data.period.name)
+    body.add(line, keep_with_next=True)
+    body.add("", gw.PLAIN, keep_with_next=True)
     pitch = gw.Grid.from_spec(spec).char_pitch_pt
-    gw.indent(signature, right=2 * pitch)
+    body.add(issuer, gw.SIGNATURE, keep_with_next=True, right=2 * pitch)
     # The date is placed from the left, where the name starts plus two characters: its
     # own width depends on the digits' font and on the gaps renderers put around them.
     width = gw.text_width_twips(spec, landscape=False) / gw.TWIPS_PER_PT
-    gw.indent(dated, left=max(0.0, width - _chars(issuer) * pitch))
-    body_end = closing[0]._p.getprevious()
-    if body_end is not None and body_end.tag == closing[0]._p.tag:
-        Paragraph(body_end, closing[0]._parent).paragraph_format.keep_with_next = True
-    for paragraph in [*closing, signature]:
-        paragraph.paragraph_format.keep_with_next = True
+    date = spec["date_format"].format(year=signed.year, month=signed.month, day=signed.day)
+    body.add(date, gw.PLAIN, left=max(0.0, width - _chars(issuer) * pitch))
 
 
 def _chars(text: str) -> float:
@@ -426,16 +405,16 @@ def _table_cell(row: LedgerRow, key: str) -> tuple[tuple[str, bool], ...]:
     return ((str(getattr(source, key)), False),)
 
 
-def _attachment(document: DocxDocument, data: LedgerData, step: Callable[[int], None]) -> None:
+def _attachment(body: gw.Body, data: LedgerData, step: Callable[[int], None]) -> None:
     spec = _spec()
-    gw.landscape_section(document, spec)
-    gw.add_paragraph(document, spec["attachment_mark"], gw.ATTACHMENT_MARK)
-    gw.add_paragraph(
-        document,
+    body.flush()
+    gw.landscape_section(body.document, spec)
+    body.add(spec["attachment_mark"], gw.ATTACHMENT_MARK)
+    body.add(
         spec["attachment_title"].format(plan=data.plan_title, period=data.period.name),
         gw.ATTACHMENT_TITLE,
     )
-    gw.add_paragraph(document, "", gw.TABLE_TEXT)
+    body.add("", gw.TABLE_TEXT)
     columns = spec["table_columns"]
     total = gw.text_width_twips(spec, landscape=True)
     shares = sum(c["share"] for c in columns)
@@ -454,5 +433,6 @@ def _attachment(document: DocxDocument, data: LedgerData, step: Callable[[int], 
                 cells.append(gw.TableCell(_table_cell(row, column["key"])))
         previous_area = row.area_id
         rows.append(cells)
-    gw.append_block(document, gw.table(widths, [c["header"] for c in columns], rows))
-    gw.add_paragraph(document, "", gw.TABLE_TEXT)
+    body.add_block(gw.table(widths, [c["header"] for c in columns], rows))
+    body.add("", gw.TABLE_TEXT)
+    body.flush()

@@ -1,6 +1,7 @@
 """The ledger's content, read once from the database for the 工作台账, the report's 附件 and
 the 填报表: one row per task (its definition, units and targets) with, for each chosen
-period, the task's consolidated state, the lead units' texts and who has reported.
+period, the task's consolidated state, the lead units' texts and who has reported. Every
+text is cleaned here (:func:`~tracker.outputs.common.clean_text`), once for all outputs.
 
 A fixed number of queries whatever the number of tasks (no query per task). Only reports
 that have been 报送 or 审核 are shown; a draft is the unit's own business until it is sent.
@@ -329,9 +330,14 @@ def load_ledger(
     period_ids = [p.id for p in periods]
     tasks = _task_rows(session, plan_id, visible)
     links = _unit_links(session, plan_id, visible)
-    labels = unit_labels(session, {uid for units in links.values() for uid, _ in units})
+    labels = {
+        uid: clean_text(label)
+        for uid, label in unit_labels(
+            session, {uid for units in links.values() for uid, _ in units}
+        ).items()
+    }
     areas = {
-        area_id: area_label(code, title)
+        area_id: clean_text(area_label(code, title))
         for area_id, code, title in session.execute(
             select(Area.id, Area.code, Area.title).where(Area.plan_id == plan_id)
         )
@@ -377,7 +383,7 @@ def _row(
     )
     return LedgerRow(
         task_id=task_id,
-        code=code,
+        code=clean_text(code),
         area_id=area_id,
         area=areas.get(area_id, ""),
         measure=clean_text(measure),

@@ -41,6 +41,14 @@ _UNKNOWN_RANK = -(10**9)
 StateKey = tuple[int, int]
 
 
+def vocabulary() -> tuple[settings_service.Status, ...]:
+    """The statuses a report may take, in display order, with description and colour.
+
+    Every output reads the vocabulary through this module (one place to change when the
+    vocabulary moves into the database)."""
+    return settings_service.get().statuses
+
+
 def status_ranks() -> dict[str, int]:
     """Status name → how far along it is (higher: further), from the status vocabulary."""
     return settings_service.get().status_ranks

@@ -177,7 +177,7 @@ def test_summary_sheet_matches_the_summary_service_and_has_a_chart(world: World,
     assert cells["合计"][1].value == figures["task_count"] == 3
     assert cells["一、能源绿色低碳转型行动"][1].value == 2
     assert cells[NDRC][1].value == 1  # tasks it leads
-    assert "已完成率：33.3%（1/3）" in ws["A2"].value
+    assert "完成率：33.3%（已完成 1 项，共 3 项）" in ws["A2"].value
     with zipfile.ZipFile(path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 1

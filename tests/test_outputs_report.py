@@ -126,7 +126,11 @@ def test_overall_figures_equal_the_summary_service(world: World, report: Any) ->
     counts = "、".join(f"{s}{n}项" for s, n in figures["by_status"].items() if n)
     assert counts == "已完成1项、序时推进1项、未报送1项"
     assert f"共明确重点任务{figures['task_count']}项，涉及牵头单位3个、配合单位3个" in text
-    assert f"{counts}，已完成率为{figures['completion_rate']:.1%}" in text
+    rate = figures["completion_rate"]
+    assert (
+        f"截至2025年6月底，按各牵头单位报送情况汇总，{counts}，完成率（已完成任务占比）为{rate:.1%}"
+        in text
+    )
     rep = figures["reports"]
     assert f"应报送进展填报{rep['expected']}份，已报送3份（其中逾期报送{rep['late']}份）" in text
     assert "本领域共有任务2项，其中序时推进1项、未报送1项。" in text
@@ -137,7 +141,7 @@ def test_sections_carry_the_reports(report: Any) -> None:
     first_line = TRICKY_TEXT.split("\n")[0]
     assert f"1.大力发展新能源。{first_line}" in text
     assert "尚未报送进展的任务：推动工业领域节能降碳。" in text
-    assert "1.新能源装机规模：2025年目标达到500万千瓦；截至2025年上半年实际为320万千瓦" in text
+    assert "1.新能源装机规模：2025年目标达到500万千瓦；截至2025年6月底实际为320万千瓦" in text
     assert f"（{NDRC}报送），尚未达到目标值" in text
     assert "城镇新建建筑能耗占比：2025年目标控制在10%；" in text
     assert "已达到目标值" in text

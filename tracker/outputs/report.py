@@ -179,6 +179,7 @@ def _overall(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
         "leads": len(leads),
         "cooperating": len(cooperating),
         "period": data.period.name,
+        "as_of": _as_of(data.period.year, data.period.half),
         "counts": _counts_text(figures["by_status"]) or spec["no_tasks"],
         "completed": figures["completed_status"],
         "rate": f"{figures['completion_rate']:.1%}",
@@ -261,7 +262,7 @@ def _targets(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
         else:
             verdict = {True: "met", False: "unmet", None: "unknown"}[target["met"]]
             actual = spec["target_actual"].format(
-                period=_period_name(data, target["actual_period"]),
+                as_of=_as_of_code(data, target["actual_period"]),
                 actual=_number(target["actual"]),
                 unit=target["unit"],
                 unit_name=data.unit_names.get(target["actual_unit_id"], target["actual_unit"]),
@@ -280,11 +281,15 @@ def _targets(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
         )
 
 
-def _period_name(data: LedgerData, code: str | None) -> str:
-    if code is None:
-        return data.period.name
-    year, half = code[:4], code[-1]
-    return f"{year}年上半年" if half == "1" else f"{year}年底"
+def _as_of(year: int, half: int) -> str:
+    """The end of a period in words: 2025年6月底 (H1), 2025年底 (H2)."""
+    return str(_spec()["as_of"][str(half)].format(year=year))
+
+
+def _as_of_code(data: LedgerData, code: str | None) -> str:
+    if not code:
+        return _as_of(data.period.year, data.period.half)
+    return _as_of(int(code[:4]), int(code[-1]))
 
 
 # ---------------------------------------------------------------- 四、存在的问题

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -255,6 +256,7 @@ def test_progress_is_reported_and_cancel_leaves_the_old_file(world: World, out: 
         )
     assert path.read_bytes() == saved
     assert sorted(p.name for p in out.iterdir()) == ["台账.xlsx"]
+    assert gc.isenabled()  # the collector paused for the export runs again
 
 
 def test_bad_destinations_are_clear_errors(world: World, out: Path) -> None:

@@ -41,6 +41,7 @@ from tracker.outputs.common import (
     OutputFailed,
     Progress,
     clean_text,
+    collector_paused,
     excel_text,
     layout,
     looks_like_formula,
@@ -301,7 +302,7 @@ def export_forms(
     exported = dt.datetime.now().astimezone()
     written: list[Path] = []
     count = 0
-    with staged_folder(folder) as staging:
+    with collector_paused(), staged_folder(folder) as staging:
         names: set[str] = set()
         index = rows_by_unit(data)
         for done, unit_id in enumerate(units):

@@ -34,6 +34,7 @@ from tracker.outputs.common import (
     Progress,
     area_label,
     atomic_file,
+    collector_paused,
     layout,
 )
 from tracker.outputs.rows import LedgerData, LedgerFilter, LedgerRow, load_ledger, select_periods
@@ -80,11 +81,12 @@ def export_ledger(
         data = load_ledger(session, actor, resolved, periods, filters=filters, today=today)
     figures = monitoring.summary(db, actor, data.period.code, plan_id=resolved)
     job.total = len(data.rows) + 1
-    workbook = build_workbook(data, figures, actor, dt.date.today(), job.step)
-    job.step(job.total - 1)
-    with atomic_file(path) as temporary:
-        workbook.save(temporary)
-        job.step(job.total)
+    with collector_paused():
+        workbook = build_workbook(data, figures, actor, dt.date.today(), job.step)
+        job.step(job.total - 1)
+        with atomic_file(path) as temporary:
+            workbook.save(temporary)
+            job.step(job.total)
     return ExportResult(path, (path,), {"tasks": len(data.rows), "periods": len(periods)})
 
 

@@ -28,6 +28,7 @@ from tracker.outputs.common import (
     Progress,
     atomic_file,
     chinese_number,
+    collector_paused,
     layout,
 )
 from tracker.outputs.rows import LedgerData, LedgerRow, load_ledger, select_periods
@@ -79,13 +80,21 @@ def export_report(
         data = load_ledger(session, actor, resolved, periods, today=today)
     figures = monitoring.summary(db, actor, data.period.code, plan_id=resolved)
     job.total = len(data.rows) + 10
-    document = build_report(
-        data, figures, chosen, actor, today or dt.date.today(), to=to, issuer=issuer, step=job.step
-    )
-    job.step(job.total - 1)
-    with atomic_file(path) as temporary:
-        document.save(str(temporary))
-        job.step(job.total)
+    with collector_paused():
+        document = build_report(
+            data,
+            figures,
+            chosen,
+            actor,
+            today or dt.date.today(),
+            to=to,
+            issuer=issuer,
+            step=job.step,
+        )
+        job.step(job.total - 1)
+        with atomic_file(path) as temporary:
+            document.save(str(temporary))
+            job.step(job.total)
     return ExportResult(
         path, (path,), {"tasks": len(data.rows), "targets": len(figures["targets"])}
     )

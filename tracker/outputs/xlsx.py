@@ -116,11 +116,18 @@ def write_row(ws: Worksheet, row: int, values: Sequence[Any], arrays: Sequence[A
     """Write one row of cells, each with its style array: what ``ws.append`` does with the
     style set in the same step. (The public way, appending and then setting ``cell.style``
     on each cell, costs three times as much per cell: a 5,000-task ledger is 60,000 cells.)
-    Text that looks like a formula is kept as text (see :func:`guard_cell`)."""
+    Text values must be cleaned (:func:`tracker.outputs.common.clean_text`); text that
+    looks like a formula is kept as text (see :func:`guard_cell`)."""
     cells = ws._cells
     for column, (value, array) in enumerate(zip(values, arrays, strict=True), 1):
-        cell = Cell(ws, row=row, column=column, value=None if value == "" else value)
-        if cell.data_type == "f" or looks_like_formula(value):
+        if isinstance(value, str) and value:
+            # Cleaned text (no character XML cannot hold): stored as a string directly,
+            # which also keeps a leading "=" from becoming a formula.
+            cell = Cell(ws, row=row, column=column)
+            cell._value, cell.data_type = value, "s"
+        else:
+            cell = Cell(ws, row=row, column=column, value=value if value != "" else None)
+        if looks_like_formula(value):
             cell._style = copy.copy(array)  # its own array: guard_cell changes it
             guard_cell(cell)
         else:

@@ -194,10 +194,12 @@ def _read_rows(ws: Worksheet, problems: list[str]) -> list[_Row]:
         values = {key: cell.value for key, cell in cells.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue
-        where = f"第 {line} 行"
+        code = _cell_text(values["code"])
+        where = f"第 {line} 行（任务 {code}）" if code else f"第 {line} 行"
         for c in columns:
             if c.kind == "input" and cells[c.key].data_type == "f":
-                problems.append(f"{where}“{c.header}”是公式（{values[c.key]}），请改为文字或数字。")
+                formula = str(values[c.key]).replace("\n", " ")
+                problems.append(f"{where}：“{c.header}”是公式（{formula}），请改为文字或数字。")
         task_id = values["task_id"]
         if not isinstance(task_id, int) or isinstance(task_id, bool):
             problems.append(f"{where}不是导出的任务行（缺少任务标识），请不要增加行。")
@@ -211,7 +213,7 @@ def _read_rows(ws: Worksheet, problems: list[str]) -> list[_Row]:
                 checksum=_cell_text(values["checksum"]),
                 locked=[_cell_text(values[c.key]) for c in columns if c.kind == "locked"],
                 inputs={key: values[key] for key in INPUT_KEYS},
-                code=_cell_text(values["code"]),
+                code=code,
             )
         )
     return rows

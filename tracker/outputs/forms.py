@@ -575,7 +575,7 @@ def _write_instructions(workbook: Workbook, styles: dict[str, str]) -> None:
     for index, line in enumerate(lines[1:], 2):
         xlsx.put_text(ws, index, 1, line, styles["info"])
         xlsx.merge(ws, index, 1, index, 2)
-        ws.row_dimensions[index].height = xlsx.fit_height([(line, 110)], 14, 6, 200)
+        ws.row_dimensions[index].height = xlsx.fit_height([(line, 16 + 76)], 14, 6, 200)
     row = len(lines) + 2
     for offset, text in enumerate(words["status_table"], 1):
         xlsx.put_text(ws, row, offset, text, styles["header"])
@@ -584,8 +584,9 @@ def _write_instructions(workbook: Workbook, styles: dict[str, str]) -> None:
         xlsx.put_text(ws, row, 1, status.name, styles["locked"])
         xlsx.put_text(ws, row, 2, status.description, styles["locked"])
     ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 96
+    ws.column_dimensions["B"].width = 76  # with A: one A4 portrait page wide
     ws.protection.sheet = True
+    xlsx.print_setup(ws, {**words["print"], "paper": "A4", "orientation": "portrait"}, None)
 
 
 def _write_meta(

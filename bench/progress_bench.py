@@ -92,8 +92,9 @@ def _bulk(conn: Any, model: type[Base], rows: list[dict[str, Any]], chunk: int =
         conn.execute(insert(model), rows[start : start + chunk])
 
 
-def build(db: Database, seed: int = 7) -> int:
-    """Fill an empty, migrated database; returns the plan id."""
+def build(db: Database, seed: int = 7, *, tasks: int = TASKS, units: int = UNITS) -> int:
+    """Fill an empty, migrated database with ``tasks`` tasks among ``units`` units; returns
+    the plan id. Reports are inserted one period at a time, so memory stays flat."""
     rng = random.Random(seed)
     with db.session() as session:
         region = ensure_region(session, region_from_name("四川省"), SYSTEM)
@@ -125,7 +126,7 @@ def build(db: Database, seed: int = 7) -> int:
             Unit,
             [
                 {"id": i, "name": f"省直单位{i:03d}", "region_id": region_id, "created_at": now}
-                for i in range(1, UNITS + 1)
+                for i in range(1, units + 1)
             ],
         )
         _bulk(
@@ -142,15 +143,15 @@ def build(db: Database, seed: int = 7) -> int:
                 for i in range(1, AREAS + 1)
             ],
         )
-        tasks: list[dict[str, Any]] = []
+        task_rows: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         targets: list[dict[str, Any]] = []
-        for t in range(1, TASKS + 1):
-            tasks.append(
+        for t in range(1, tasks + 1):
+            task_rows.append(
                 {
                     "id": t,
                     "plan_id": plan_id,
-                    "area_id": 1 + (t - 1) * AREAS // TASKS,
+                    "area_id": 1 + (t - 1) * AREAS // tasks,
                     "code": str(t),
                     "measure_title": f"行动措施{t}",
                     "content": TEXT,
@@ -159,9 +160,9 @@ def build(db: Database, seed: int = 7) -> int:
                     "version": 1,
                 }
             )
-            units = rng.sample(range(1, UNITS + 1), 3)
+            chosen = rng.sample(range(1, units + 1), 3)
             for position, (unit, role) in enumerate(
-                zip(units, ("lead", "cooperating", "cooperating"), strict=True), 1
+                zip(chosen, ("lead", "cooperating", "cooperating"), strict=True), 1
             ):
                 links.append({"task_id": t, "unit_id": unit, "role": role, "position": position})
             if t % TARGET_EVERY == 0:
@@ -179,14 +180,14 @@ def build(db: Database, seed: int = 7) -> int:
                         "position": 1,
                     }
                 )
-        _bulk(conn, Task, tasks)
+        _bulk(conn, Task, task_rows)
         _bulk(conn, TaskUnit, links)
         _bulk(conn, Target, targets)
 
-        report_rows: list[dict[str, Any]] = []
-        actual_rows: list[dict[str, Any]] = []
         report_id = 0
         for index, (period_id, code, _due) in enumerate(period_rows):
+            report_rows: list[dict[str, Any]] = []
+            actual_rows: list[dict[str, Any]] = []
             # Older periods are done; the measured one is two-thirds in; the last is drafts.
             done_share = 1.0 if index < 4 else (0.67 if code == PERIOD else 0.0)
             for link in links:
@@ -224,8 +225,8 @@ def build(db: Database, seed: int = 7) -> int:
                             "value": float(rng.randint(10, 120)),
                         }
                     )
-        _bulk(conn, ProgressReport, report_rows)
-        _bulk(conn, ReportActual, actual_rows)
+            _bulk(conn, ProgressReport, report_rows)
+            _bulk(conn, ReportActual, actual_rows)
         if conn.dialect.name == "postgresql":
             for table in ("units", "areas", "tasks", "targets", "progress_reports"):
                 conn.execute(

@@ -212,3 +212,60 @@ def use_fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make scrypt cheap for a test (the parameters are stored in each hash, so hashes made
     this way verify anywhere, also in a subprocess)."""
     monkeypatch.setattr(users, "SCRYPT_PARAMS", users.ScryptParams(n=2**10, r=8, p=1))
+
+
+# Texts a report may hold that an output must keep exactly (the round trip of the forms).
+TRICKY_TEXT = "=SUM(A1:A3) 不是公式\n第二行：完成率 +5%，@全体 -注意；😀✅（全角标点：，。；：“”）"
+
+
+def fill_reports(world: World) -> None:
+    """Reports for 2025H1 (due 2025-07-10):
+
+    - task 1: 市发改委 (lead) submitted 序时推进 with :data:`TRICKY_TEXT` as progress and a
+      problem; 市工信局 (cooperating) submitted 已完成; 市自然资源局 has no report;
+    - task 2: 市工信局 (lead) has only a draft (进度滞后): the task is 未报送;
+    - task 3: 市住建局 (lead) submitted 已完成 late (2025-07-15), with an actual value.
+    """
+    import datetime as dt
+
+    from tracker.services import reports
+
+    db, p, h1 = world.db, world.plan, "2025H1"
+    reports.save_report(
+        db,
+        world.ndrc,
+        p.task1,
+        h1,
+        status="序时推进",
+        progress=TRICKY_TEXT,
+        results="新增装机120万千瓦。",
+        problems="-项目用地指标紧张",
+        next_steps="加快推进项目建设。",
+        actuals={p.target_ids[p.task1][0]: 320},
+        expect_version=None,
+    )
+    reports.submit_report(
+        db, world.ndrc, p.task1, h1, today=dt.date(2025, 7, 1), expect_version=None
+    )
+    reports.save_report(
+        db, world.miit, p.task1, h1, status="已完成", progress="配合完成调研。", expect_version=None
+    )
+    reports.submit_report(
+        db, world.miit, p.task1, h1, today=dt.date(2025, 7, 2), expect_version=None
+    )
+    reports.save_report(
+        db, world.miit, p.task2, h1, status="进度滞后", progress="草稿内容", expect_version=None
+    )
+    reports.save_report(
+        db,
+        world.housing,
+        p.task3,
+        h1,
+        status="已完成",
+        progress="完成既有建筑节能改造。",
+        actuals={p.target_ids[p.task3][0]: 8},
+        expect_version=None,
+    )
+    reports.submit_report(
+        db, world.housing, p.task3, h1, today=dt.date(2025, 7, 15), expect_version=None
+    )

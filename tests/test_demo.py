@@ -20,7 +20,7 @@ from tracker.db import Database
 from tracker.errors import InvalidInput
 from tracker.importing.importer import parse_plan
 from tracker.models import AuditRecord, Instruction, User
-from tracker.services import monitoring, periods, plans, users
+from tracker.services import monitoring, periods, plans, task_state, users
 
 from conftest import FIXTURES, SEEDS
 from factories import make_plan
@@ -121,10 +121,15 @@ def test_the_demo_has_a_plan_accounts_and_reports_in_every_state(demo_db: Databa
     assert [p["title"] for p in listed] == ["示例市碳达峰实施方案"]
     assert users.authenticate(demo_db, "交通局填报员", demo.password()).unit_name == "市交通运输局"
     by_code = {p["code"]: p for p in periods.list_periods(demo_db, coordinator)["periods"]}
-    tasks = listed[0]["task_count"]
+    # every lead unit reported (a task with two leads has two reports), so no task of a
+    # locked period is 未报送
+    leads = sum(len(t["lead_units"]) for t in plans.list_tasks(demo_db, coordinator))
+    assert leads > listed[0]["task_count"]
     for code in ("2025H1", "2025H2"):
         assert by_code[code]["locked"] is True
-        assert by_code[code]["report_counts"] == {"approved": tasks}
+        assert by_code[code]["report_counts"] == {"approved": leads}
+        states = task_state.task_states(demo_db, coordinator, code)
+        assert task_state.NOT_SUBMITTED not in states.values()
     recent = by_code["2026H1"]["report_counts"]
     assert not by_code["2026H1"]["locked"]
     assert set(recent) == {"approved", "submitted", "returned"}

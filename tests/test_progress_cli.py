@@ -332,7 +332,8 @@ def test_remind_and_summary_through_the_cli(plan: SamplePlan, cli: Cli) -> None:
     assert code == 0
     assert "已逾期 10 天" in out
     assert (
-        f"●红 任务 {plan.task1} [1] 大力发展新能源（逾期 10 天）：市发改委（牵头，未填报）" in out
+        f"●红 任务 {plan.task1} [1] 大力发展新能源（逾期 10 天，任务状态：未报送）："
+        "市发改委（牵头，未填报）" in out
     )
     assert "应报送 6 份，已报送 1 份" in out
 
@@ -340,7 +341,8 @@ def test_remind_and_summary_through_the_cli(plan: SamplePlan, cli: Cli) -> None:
     assert summary["by_status"]["已完成"] == 1  # type: ignore[index]
     code, out, _ = cli("summary", "--period", H1)
     assert code == 0
-    assert "按状态：已完成 1，序时推进 0" in out
+    assert "按任务状态：已完成 1，序时推进 0" in out
+    assert "已完成率 33.3%" in out
     assert "按牵头单位：" in out and "市住建局（牵头 1 项，逾期 0 项）：已完成 1" in out
     assert "目标完成情况：" in out and "尚无报送的实际值" in out
 

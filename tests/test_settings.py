@@ -197,9 +197,48 @@ def test_add_edit_and_move_statuses(world: World) -> None:
     assert _names(db)[:4] == ["已完成", "序时推进", "暂缓实施", "进度滞后"]
     settings_service.edit_status(db, c, "暂缓实施", color="#ff5722", position=99)
     shared = settings_service.get(db)
-    assert shared.statuses[-1] == settings_service.Status("暂缓实施", "因故暂缓", "#ff5722")
-    assert [a for _f, _b, a in _audit(world, "add_status")] == ["暂缓实施｜因故暂缓｜#ff9800"]
+    # No rank given: below every other status (least advanced), so never taken for done.
+    assert shared.statuses[-1] == settings_service.Status("暂缓实施", "因故暂缓", "#ff5722", -1)
+    assert [a for _f, _b, a in _audit(world, "add_status")] == [
+        "暂缓实施｜因故暂缓｜#ff9800｜推进程度 -1"
+    ]
     assert ("position", "3", "6") in _audit(world, "edit_status")
+    assert shared.completed_status == "已完成"
+
+
+def _ranks(db: Database) -> dict[str, int]:
+    return settings_service.get(db).status_ranks
+
+
+def test_ranks_are_kept_set_and_exactly_one_is_top(world: World) -> None:
+    db, c = world.db, world.coordinator
+    before = _ranks(db)
+    settings_service.add_status(db, c, "基本完成", rank=3)  # level with 序时推进: allowed
+    assert _ranks(db)["基本完成"] == 3
+    with pytest.raises(InvalidInput, match=r"“已完成”、“全部完成”.*只能有一个状态的推进程度最高"):
+        settings_service.add_status(db, c, "全部完成", rank=before["已完成"])
+    with pytest.raises(InvalidInput, match="只能有一个状态的推进程度最高"):
+        settings_service.edit_status(db, c, "序时推进", rank=before["已完成"])
+    assert "全部完成" not in _ranks(db) and _ranks(db)["序时推进"] == before["序时推进"]
+
+    # An edit without --rank, and a rename, keep the rank.
+    settings_service.edit_status(db, c, "序时推进", description="按计划推进中")
+    settings_service.rename_status(db, c, "序时推进", "按序时推进")
+    assert _ranks(db)["按序时推进"] == before["序时推进"]
+    # A rank above every other moves "done" to that status, audited.
+    settings_service.edit_status(db, c, "基本完成", rank=9)
+    assert settings_service.get(db).completed_status == "基本完成"
+    assert ("基本完成｜推进程度 3", "基本完成｜推进程度 9") in [
+        (b, a) for _f, b, a in _audit(world, "edit_status")
+    ]
+    settings_service.edit_status(db, c, "基本完成", rank=1)
+    assert settings_service.get(db).completed_status == "已完成"
+    # Removing the top status must leave one status on top.
+    settings_service.edit_status(db, c, "按序时推进", rank=2)  # level with 长期推进
+    with pytest.raises(InvalidInput, match=r"删除“已完成”后.*只能有一个"):
+        settings_service.remove_status(db, c, "已完成")
+    with pytest.raises(InvalidInput, match="推进程度（rank）“5000”"):
+        settings_service.edit_status(db, c, "未启动", rank=5000)
 
 
 @pytest.mark.parametrize(
@@ -313,13 +352,24 @@ def test_cli_settings_show_set_and_status(
     assert "全年报告默认截止日期（due_dates.H2）：次年1月31日" in capsys.readouterr().out
     assert main(["--db", db_url, "settings", "status", "add", "暂缓实施", "--position", "2"]) == 0
     capsys.readouterr()
+    assert main(["--db", db_url, "settings", "status", "add", "基本完成", "--rank", "3"]) == 0
+    assert (
+        main(["--db", db_url, "settings", "status", "edit", "基本完成", "--color", "#00aa00"]) == 0
+    )
+    capsys.readouterr()
+    assert main(["--db", db_url, "settings", "status", "edit", "未启动", "--rank", "4"]) == 4
+    assert "只能有一个状态的推进程度最高" in capsys.readouterr().err
     assert main(["--db", db_url, "settings", "show", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     h2 = next(e for e in data["settings"] if e["key"] == "due_dates.H2")
     assert (h2["text"], h2["updated_by"]) == ("次年1月31日", "管理员")
     assert [s["name"] for s in data["statuses"]][:3] == ["已完成", "暂缓实施", "序时推进"]
+    ranks = {s["name"]: (s["rank"], s["completed"]) for s in data["statuses"]}
+    assert ranks["已完成"] == (4, True) and ranks["暂缓实施"] == (-1, False)
+    assert ranks["基本完成"] == (3, False) and ranks["未启动"] == (0, False)
     assert main(["--db", db_url, "settings", "set", "password_min_length", "2"]) == 4
     assert "密码最少字符数 2 超出范围" in capsys.readouterr().err
     assert main(["--db", db_url, "settings", "show"]) == 0
     out = capsys.readouterr().out
     assert "次年1月31日（管理员 修改于" in out and "2. 暂缓实施" in out
+    assert "已完成 #2e7d32  任务目标已全部完成  推进程度 4（已完成）" in out

@@ -195,20 +195,21 @@ def _due(db: Database, actor: Actor, plan_id: int, code: str) -> dt.date:
 
 
 def _fill_locked(filler: _Filler, plan_id: int, code: str, offset: int) -> None:
-    """Every lead unit reported on time and was approved; the period is locked."""
+    """Every lead unit (of a task with several, each one) reported on time and was
+    approved; the period is locked."""
     due = _due(filler.db, filler.coordinator, plan_id, code)
     for index, task in enumerate(filler.tasks):
-        unit = task["lead_units"][0]
         status = _LOCKED_STATUSES[(index + offset) % len(_LOCKED_STATUSES)]
-        filler.save(task, unit, code, status, 0.5 + 0.1 * offset)
-        writer = filler.writer(unit)
-        ahead = dt.timedelta(days=3 + index % 9)
-        reports.submit_report(
-            filler.db, writer, task["id"], code, unit, expect_version=None, today=due - ahead
-        )
-        reports.approve_report(
-            filler.db, filler.coordinator, task["id"], code, unit, expect_version=None
-        )
+        for unit in task["lead_units"]:
+            filler.save(task, unit, code, status, 0.5 + 0.1 * offset)
+            writer = filler.writer(unit)
+            ahead = dt.timedelta(days=3 + index % 9)
+            reports.submit_report(
+                filler.db, writer, task["id"], code, unit, expect_version=None, today=due - ahead
+            )
+            reports.approve_report(
+                filler.db, filler.coordinator, task["id"], code, unit, expect_version=None
+            )
         filler.step()
     periods.lock_period(filler.db, filler.coordinator, plan_id, code)
 
@@ -219,24 +220,26 @@ def _fill_recent(filler: _Filler, plan_id: int, code: str) -> None:
     late_unit = texts()["late_unit"]
     db, coordinator = filler.db, filler.coordinator
     for index, task in enumerate(filler.tasks):
-        unit = task["lead_units"][0]
         filler.step()
-        if unit == late_unit:
-            continue  # this unit has not reported: red in the 催办 list
         status = _RECENT_STATUSES[index % len(_RECENT_STATUSES)]
-        filler.save(task, unit, code, status, 0.85)
         kind = index % 7
         when = due + dt.timedelta(days=6) if kind == _RECENT_LATE else due - dt.timedelta(days=2)
-        writer = filler.writer(unit)
-        reports.submit_report(db, writer, task["id"], code, unit, expect_version=None, today=when)
-        if kind == _RECENT_RETURNED:
-            reason = texts()["return_reason"]
-            reports.return_report(
-                db, coordinator, task["id"], code, unit, reason=reason, expect_version=None
+        for unit in task["lead_units"]:
+            if unit == late_unit:
+                continue  # this unit has not reported: red in the 催办 list
+            filler.save(task, unit, code, status, 0.85)
+            writer = filler.writer(unit)
+            reports.submit_report(
+                db, writer, task["id"], code, unit, expect_version=None, today=when
             )
-        elif kind not in (_RECENT_SUBMITTED, _RECENT_LATE):
-            reports.approve_report(db, coordinator, task["id"], code, unit, expect_version=None)
-        if status == "进度滞后":
+            if kind == _RECENT_RETURNED:
+                reason = texts()["return_reason"]
+                reports.return_report(
+                    db, coordinator, task["id"], code, unit, reason=reason, expect_version=None
+                )
+            elif kind not in (_RECENT_SUBMITTED, _RECENT_LATE):
+                reports.approve_report(db, coordinator, task["id"], code, unit, expect_version=None)
+        if status == "进度滞后" and task["lead_units"][0] != late_unit:
             instructions.add_instruction(db, coordinator, task["id"], texts()["instruction"])
 
 

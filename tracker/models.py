@@ -480,7 +480,8 @@ class Setting(Base):
 
 
 class StatusDefinition(Base):
-    """One entry of the status vocabulary (状态) a report may take, in display order.
+    """One entry of the status vocabulary (状态) a report may take, in display order, with
+    its rank (how far along).
 
     Reports store the status by name, so a rename updates them (see
     :func:`tracker.services.settings.rename_status`).
@@ -493,3 +494,7 @@ class StatusDefinition(Base):
     description: Mapped[str] = mapped_column(String(200), default="")
     color: Mapped[str] = mapped_column(String(7), default="")
     position: Mapped[int] = mapped_column(Integer)
+    # How far along a task with this status is (higher: further): the consolidated state of
+    # a task with several leads is the least advanced of theirs, and the one status with
+    # the top rank means done (see tracker/services/task_state.py).
+    rank: Mapped[int] = mapped_column(Integer)

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
+from tracker.services import task_state
 from tracker.services.access import format_time
 from ui.models import (
     ROW_ROLE,
@@ -50,7 +51,7 @@ LIGHT_NAMES = {
 }
 # Worst first: the order of the 催办 column when sorted, and how an area takes its light.
 LIGHT_RANK = {LIGHT_RED: 0, LIGHT_YELLOW: 1, LIGHT_GREEN: 2, LIGHT_DONE: 3}
-NOT_SUBMITTED = "未报送"
+NOT_SUBMITTED = task_state.NOT_SUBMITTED  # the one word for "no report counts yet"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
 _DISABLED_USER_COLOR = "#9e9e9e"
@@ -117,7 +118,10 @@ PROGRESS_HEADERS = {
 }
 _REPORTER_REPORTS_HEADER = "本单位填报"
 _PROGRESS_TIPS = {
-    ProgressColumn.STATUS: "任务在所选报告期的状态：牵头单位报送的状态；尚未报送为“未报送”",
+    ProgressColumn.STATUS: (
+        "任务在所选报告期的状态：牵头单位已报送的状态（多个牵头单位时全部已完成才算已完成，"
+        "否则取推进程度最低的）；有牵头单位尚未报送为“未报送”"
+    ),
     ProgressColumn.REPORTS: "已报送（或已审核）的单位数 / 应报单位数",
     ProgressColumn.UPDATED: "该任务本期填报的最后修改时间和修改人",
     ProgressColumn.LIGHT: "红灯：逾期未报；黄灯：临近截止未报；绿灯：未到截止日期",

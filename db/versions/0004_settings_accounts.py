@@ -7,8 +7,9 @@ Create Date: 2026-11-29 22:40:00
 - ``settings``: one row per shared setting (key → JSON value). The rows are filled with the
   program's defaults (resources/settings.json) when the database is opened, not here, so
   that this revision stays a snapshot of the schema only.
-- ``statuses``: the status vocabulary a report may take (name, description, colour, order),
-  filled the same way from resources/statuses.json.
+- ``statuses``: the status vocabulary a report may take (name, description, colour, order,
+  and rank: how far along, which the consolidated task state compares), filled the same
+  way from resources/statuses.json (rank included).
 - ``users.disabled``: a disabled account cannot sign in.
 
 Self-contained: it touches only the tables above and ``users``, so it can follow any
@@ -42,6 +43,7 @@ def upgrade() -> None:
         sa.Column("description", sa.String(length=200), nullable=False),
         sa.Column("color", sa.String(length=7), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("rank", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_statuses")),
         sa.UniqueConstraint("name", name=op.f("uq_statuses_name")),
     )

@@ -245,7 +245,8 @@ def _cmd_remind(db: Database, args: argparse.Namespace) -> int:
         print(f"{p['plan_title']} — {p['name']}，截止 {p['due_date']}（{when}）")
     print(
         f"应报送 {data['expected_reports']} 份，已报送 {data['submitted_reports']} 份"
-        f"（其中逾期 {data['late_reports']} 份）；未报送任务 {len(data['tasks'])} 项。"
+        f"（其中逾期 {data['late_reports']} 份）；有单位未报送的任务 {len(data['tasks'])} 项，"
+        f"其中任务状态为未报送（牵头单位未报送）{data['unreported_tasks']} 项。"
     )
     for task in data["tasks"]:
         days = task["days_left"]
@@ -255,7 +256,7 @@ def _cmd_remind(db: Database, args: argparse.Namespace) -> int:
         )
         print(
             f"{_LIGHT_MARKS[task['light']]} 任务 {task['task_id']} [{task['code']}] {task['title']}"
-            f"（{when}）：{missing}"
+            f"（{when}，任务状态：{task['state']}）：{missing}"
         )
     if data["units"]:
         print("按单位：")
@@ -275,7 +276,11 @@ def _cmd_summary(db: Database, args: argparse.Namespace) -> int:
         return 0
     names = "、".join(f"{p['plan_title']} — {p['name']}" for p in data["periods"])
     print(f"{names}：任务 {data['task_count']} 项")
-    print("按状态：" + "，".join(f"{s} {n}" for s, n in data["by_status"].items()))
+    print(
+        "按任务状态："
+        + "，".join(f"{s} {n}" for s, n in data["by_status"].items())
+        + f"；{data['completed_status']}率 {data['completion_rate']:.1%}"
+    )
     rep = data["reports"]
     print(
         f"填报：应报送 {rep['expected']} 份，"

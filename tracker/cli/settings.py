@@ -14,6 +14,9 @@ from tracker.db import Database
 from tracker.services import settings
 from tracker.services.actor import SYSTEM, Actor
 
+_RANK_HELP = (
+    "推进程度：数字越大越靠前；多个牵头单位时任务状态取最低者，最大的一个表示已完成，只能有一个"
+)
 _SET_EPILOG = "可设置的项：\n" + "\n".join(
     f"  {key:<24}{spec.label}（{spec.hint}）" for key, spec in settings.KEYS.items()
 )
@@ -28,11 +31,14 @@ def _print_all(data: dict[str, Any]) -> None:
             else ""
         )
         print(f"  {pad(entry['key'], 24)}{pad(entry['label'], 28)}{entry['text']}{changed}")
-    print("进展状态（按显示顺序）：")
+    print("进展状态（按显示顺序；推进程度越大越靠前，最大的一个表示已完成）：")
     for status in data["statuses"]:
         color = f" {status['color']}" if status["color"] else ""
+        rank = f"  推进程度 {status['rank']}" + ("（已完成）" if status["completed"] else "")
         used = f"，{status['reports']} 份填报使用" if status["reports"] else ""
-        print(f"  {status['position']}. {status['name']}{color}  {status['description']}{used}")
+        print(
+            f"  {status['position']}. {status['name']}{color}  {status['description']}{rank}{used}"
+        )
 
 
 def _cmd_settings(db: Database, args: argparse.Namespace) -> int:
@@ -66,6 +72,7 @@ def _status_command(db: Database, actor: Actor, args: argparse.Namespace) -> dic
             description=args.description or "",
             color=args.color or "",
             position=args.position,
+            rank=args.rank,
         )
     if command == "edit":
         return settings.edit_status(
@@ -75,6 +82,7 @@ def _status_command(db: Database, actor: Actor, args: argparse.Namespace) -> dic
             description=args.description,
             color=args.color,
             position=args.position,
+            rank=args.rank,
         )
     if command == "rename":
         return settings.rename_status(
@@ -93,12 +101,14 @@ def _register_status(sub: Any) -> None:
     q.add_argument("--description", metavar="T", help="说明")
     q.add_argument("--color", metavar="#RRGGBB", help="界面与台账中的颜色")
     q.add_argument("--position", type=int, metavar="N", help="排在第 N 位（默认最后）")
+    q.add_argument("--rank", type=int, metavar="N", help=_RANK_HELP + "（默认低于现有的所有状态）")
     add_common(q)
-    q = ssub.add_parser("edit", help="修改状态的说明、颜色或顺序")
+    q = ssub.add_parser("edit", help="修改状态的说明、颜色、顺序或推进程度")
     q.add_argument("name", metavar="NAME")
     q.add_argument("--description", metavar="T")
     q.add_argument("--color", metavar="#RRGGBB")
     q.add_argument("--position", type=int, metavar="N", help="移到第 N 位")
+    q.add_argument("--rank", type=int, metavar="N", help=_RANK_HELP + "（不给则不变）")
     add_common(q)
     q = ssub.add_parser(
         "rename",

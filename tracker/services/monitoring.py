@@ -31,6 +31,7 @@ from tracker.models import (
     Unit,
 )
 from tracker.services import settings as settings_service
+from tracker.services import task_state
 from tracker.services.access import (
     ROLE_LABELS,
     parse_period_code,
@@ -43,7 +44,7 @@ from tracker.services.reports import NOT_REPORTED_LABEL, STATE_LABELS
 
 LIGHT_RED, LIGHT_YELLOW, LIGHT_GREEN = "red", "yellow", "green"
 LIGHT_LABELS = {LIGHT_RED: "红灯（已逾期）", LIGHT_YELLOW: "黄灯（临近截止）", LIGHT_GREEN: "绿灯"}
-NOT_SUBMITTED_STATUS = "未报送"
+NOT_SUBMITTED_STATUS = task_state.NOT_SUBMITTED
 DONE_STATES = (STATE_SUBMITTED, STATE_APPROVED)
 
 
@@ -117,9 +118,12 @@ def remind(
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """The 催办 list of a period: per task, the units that have not submitted (no report,
-    a draft, or a returned report), with days left (negative: overdue) and a light.
+    a draft, or a returned report), with days left (negative: overdue), a light and the
+    task's consolidated state (:mod:`tracker.services.task_state`; 未报送 while a lead unit
+    is missing, else the leads' state even when a cooperating unit is still missing).
 
-    Also the count per unit, and how many of the expected reports are in.
+    Also the count per unit, how many of the expected reports are in, and how many tasks
+    are 未报送 as a whole (``unreported_tasks``).
     """
     today = today or dt.date.today()
     with db.reader() as session:
@@ -184,6 +188,7 @@ def remind(
                 due = by_id[period_id].due_date
                 days = (due - today).days
                 entry = {
+                    "period_id": period_id,
                     "task_id": task_id,
                     "code": code,
                     "title": title,
@@ -212,6 +217,11 @@ def remind(
             unit_entry["missing_tasks"] += 1
             if entry["days_left"] < 0:
                 unit_entry["overdue_tasks"] += 1
+        states = task_state.period_states(session, list(by_id), visible)
+        for entry in tasks:
+            entry["state"] = states.get(
+                (entry["period_id"], entry["task_id"]), NOT_SUBMITTED_STATUS
+            )
         expected, submitted, late = counts[0] or 0, int(counts[1] or 0), int(counts[2] or 0)
         return {
             "period": periods[0].code,
@@ -220,6 +230,7 @@ def remind(
             "expected_reports": expected,
             "submitted_reports": submitted,
             "late_reports": late,
+            "unreported_tasks": sum(1 for s in states.values() if s == NOT_SUBMITTED_STATUS),
             "tasks": tasks,
             "units": sorted(per_unit.values(), key=lambda u: (-u["missing_tasks"], u["unit"])),
         }
@@ -261,10 +272,11 @@ def summary(
 ) -> dict[str, Any]:
     """Summary figures of a period.
 
-    A task's status is that of its (first) lead unit's report once submitted or approved,
-    else 未报送. Figures: tasks by status, by area and by lead unit (each lead unit with its
-    own reports), the reports by workflow state, and every target with its latest reported
-    actual value up to this period against the target value.
+    Tasks are counted by their consolidated state (:mod:`tracker.services.task_state`: the
+    lead units' submitted or approved reports, else 未报送), in total and by area. Lead
+    units are listed with the tasks they lead, each counted by the unit's own report. Also
+    the reports by workflow state, and every target with its latest reported actual value
+    up to this period against the target value.
     """
     with db.reader() as session:
         periods = _periods(session, period, plan_id)
@@ -273,40 +285,16 @@ def summary(
         visible = visible_task_filter(actor)
         bucket = _status_bucket().label("bucket")
 
-        first_lead = (
-            select(TaskUnit.task_id, func.min(TaskUnit.position).label("pos"))
-            .where(TaskUnit.role == ROLE_LEAD)
-            .group_by(TaskUnit.task_id)
-            .subquery()
-        )
-        lead_link = aliased(TaskUnit)
-        by_area_rows = session.execute(
-            _restrict(
-                select(Task.area_id, bucket, func.count())
-                .select_from(Period)
-                .join(Task, Task.plan_id == Period.plan_id)
-                .outerjoin(first_lead, first_lead.c.task_id == Task.id)
-                .outerjoin(
-                    lead_link,
-                    and_(
-                        lead_link.task_id == Task.id,
-                        lead_link.position == first_lead.c.pos,
-                        lead_link.role == ROLE_LEAD,
-                    ),
-                )
-                .outerjoin(
-                    ProgressReport,
-                    and_(
-                        ProgressReport.period_id == Period.id,
-                        ProgressReport.task_id == Task.id,
-                        ProgressReport.unit_id == lead_link.unit_id,
-                    ),
-                )
-                .where(Period.id.in_(period_ids))
-                .group_by(Task.area_id, bucket),
-                visible,
+        states = task_state.period_states(session, period_ids, visible)
+        task_areas: dict[int, int] = {
+            task_id: area_id
+            for task_id, area_id in session.execute(
+                _restrict(select(Task.id, Task.area_id).where(Task.plan_id.in_(plan_ids)), visible)
             )
-        ).all()
+        }
+        by_area_rows: dict[tuple[int, str], int] = defaultdict(int)
+        for (_, task_id), state in states.items():
+            by_area_rows[(task_areas[task_id], state)] += 1
 
         by_lead_rows = session.execute(
             _restrict(
@@ -370,8 +358,7 @@ def summary(
         seen: set[str] = set()
         by_status: dict[str, int] = defaultdict(int)
         area_status: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for area_id, status, count in by_area_rows:
-            name = status or NOT_SUBMITTED_STATUS
+        for (area_id, name), count in by_area_rows.items():
             seen.add(name)
             by_status[name] += count
             area_status[area_id][name] += count
@@ -382,7 +369,8 @@ def summary(
             seen.add(name)
             unit_status[unit_id][name] += count
             unit_late[unit_id] += int(late or 0)
-        order = _ordered_statuses(seen, settings_service.load(session).status_names)
+        shared = settings_service.load(session)
+        order = _ordered_statuses(seen, shared.status_names)
 
         def ordered(counts: dict[str, int]) -> dict[str, int]:
             """Counts for every status, in display order."""
@@ -423,12 +411,17 @@ def summary(
         ]
         by_lead.sort(key=lambda u: (-u["task_count"], u["unit"]))
 
+        task_count = sum(by_status.values())
+        completed = shared.completed_status
         return {
             "period": periods[0].code,
             "periods": _period_info(session, periods, None),
-            "task_count": sum(by_status.values()),
+            "task_count": task_count,
             "statuses": order,
             "by_status": ordered(by_status),
+            "completed_status": completed,
+            "completed": by_status.get(completed, 0),
+            "completion_rate": by_status.get(completed, 0) / task_count if task_count else 0.0,
             "by_area": by_area,
             "by_lead_unit": by_lead,
             "reports": {"expected": expected, "by_state": by_state, "late": late_total},
@@ -509,8 +502,10 @@ def _targets(
     ).all()
     labels = labels_by_id(session, {row[10] for row in rows if row[10] is not None})
     result = []
-    for tid, task_id, code, year, indicator, comparator, value, unit, actual, pcode, uid in rows:
-        uname = labels[uid] if uid is not None else None
+    for row in rows:
+        tid, task_id, code, year, indicator, comparator, value, unit = row[:8]
+        actual, pcode, unit_id = row[8:]
+        uname = labels[unit_id] if unit_id is not None else None
         result.append(
             {
                 "target_id": tid,
@@ -523,6 +518,7 @@ def _targets(
                 "unit": unit,
                 "actual": actual,
                 "actual_period": pcode,
+                "actual_unit_id": unit_id,
                 "actual_unit": uname,
                 "met": _target_met(comparator, actual, value) if actual is not None else None,
             }

@@ -542,6 +542,50 @@ def save_report(
     ``--expect-version`` — bases the change on the version read in this same transaction,
     which the result's ``based_on`` names.
     """
+    # Files are read before the write transaction (a large file must not hold the lock);
+    # the status and the size cap are checked again inside it, against what it reads.
+    cap = settings_service.get(db).evidence_max_bytes if evidence else 0
+    files = [read_evidence(path, cap) for path in evidence]
+    with db.session() as session:
+        return save_report_in(
+            session,
+            actor,
+            task_id,
+            period,
+            unit,
+            status=status,
+            progress=progress,
+            results=results,
+            problems=problems,
+            next_steps=next_steps,
+            percent=percent,
+            actuals=actuals,
+            evidence=files,
+            expect_version=expect_version,
+        )
+
+
+def save_report_in(
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    period: str | int,
+    unit: str | int | None = None,
+    *,
+    status: str | None = None,
+    progress: str | None = None,
+    results: str | None = None,
+    problems: str | None = None,
+    next_steps: str | None = None,
+    percent: float | int | str | None = None,
+    actuals: Mapping[int, float | int | str | None] | None = None,
+    evidence: Sequence[str | Path | EvidenceFile] = (),
+    expect_version: int | None,
+) -> dict[str, Any]:
+    """:func:`save_report` inside the caller's transaction, for a batch that must apply
+    whole or not at all (an imported fill-in form). ``evidence`` holds paths, or files
+    :func:`read_evidence` already read; ``expect_version`` is required as for
+    :func:`save_report` (a form passes the version it stored at export)."""
     given = {
         "progress": progress,
         "results": results,
@@ -555,56 +599,67 @@ def save_report(
     }
     clear_percent = isinstance(percent, str) and not percent.strip()
     new_percent = None if percent is None or clear_percent else check_percent(percent)
-    # Files are read before the write transaction (a large file must not hold the lock);
-    # the status and the size cap are checked again inside it, against what it reads.
-    cap = settings_service.get(db).evidence_max_bytes if evidence else 0
-    files = [read_evidence(path, cap) for path in evidence]
+    shared = settings_service.load(session)
+    new_status = check_status(status, shared.status_names) if status is not None else None
+    files = [
+        f if isinstance(f, EvidenceFile) else read_evidence(f, shared.evidence_max_bytes)
+        for f in evidence
+    ]
+    _check_sizes(files, shared.evidence_max_bytes)
+    target = _resolve_for_write(session, actor, task_id, period, unit, expect_version)
+    report = target.report
+    if report is not None:
+        _require_editable(target, report)
+    task_targets = {
+        t.id: t for t in session.scalars(select(Target).where(Target.task_id == task_id))
+    }
+    new_actuals = _check_actuals(target.task, task_targets, actuals or {})
 
-    with db.session() as session:
-        shared = settings_service.load(session)
-        new_status = check_status(status, shared.status_names) if status is not None else None
-        _check_sizes(files, shared.evidence_max_bytes)
-        target = _resolve_for_write(session, actor, task_id, period, unit, expect_version)
-        report = target.report
-        if report is not None:
-            _require_editable(target, report)
-        task_targets = {
-            t.id: t for t in session.scalars(select(Target).where(Target.task_id == task_id))
-        }
-        new_actuals = _check_actuals(target.task, task_targets, actuals or {})
+    created = report is None
+    if report is None:
+        if new_status is None:
+            raise InvalidInput("新建填报必须给出状态（--status）。")
+        report = _new_report(actor, target)
+        session.add(report)
 
-        created = report is None
-        if report is None:
-            if new_status is None:
-                raise InvalidInput("新建填报必须给出状态（--status）。")
-            report = _new_report(actor, target)
-            session.add(report)
+    changed = _apply_fields(target, report, new_status, texts, clear_percent, new_percent)
+    changed |= _apply_actuals(target, report, new_actuals)
+    changed |= _add_evidence(actor, target, report, files)
 
-        changed = False
-        if new_status is not None and new_status != report.status:
-            target.note("edit_report", "status", report.status, new_status)
-            report.status = new_status
+    if changed and not created:
+        _back_to_draft(target, report)
+        _touch(report, actor)
+    _commit_changes(session, actor, target)
+    return _written(session, target, report)
+
+
+def _apply_fields(
+    target: _Target,
+    report: ProgressReport,
+    new_status: str | None,
+    texts: Mapping[str, str],
+    clear_percent: bool,
+    new_percent: float | None,
+) -> bool:
+    """Set the status, texts and percentage that differ; True when anything changed."""
+    changed = False
+    if new_status is not None and new_status != report.status:
+        target.note("edit_report", "status", report.status, new_status)
+        report.status = new_status
+        changed = True
+    for name, value in texts.items():
+        old = getattr(report, name) or ""
+        if value != old:
+            target.note("edit_report", name, old or None, value or None)
+            setattr(report, name, value)
             changed = True
-        for name, value in texts.items():
-            old = getattr(report, name) or ""
-            if value != old:
-                target.note("edit_report", name, old or None, value or None)
-                setattr(report, name, value)
-                changed = True
-        if (clear_percent or new_percent is not None) and report.percent != new_percent:
-            target.note(
-                "edit_report", "percent", _number_text(report.percent), _number_text(new_percent)
-            )
-            report.percent = new_percent
-            changed = True
-        changed |= _apply_actuals(target, report, new_actuals)
-        changed |= _add_evidence(actor, target, report, files)
-
-        if changed and not created:
-            _back_to_draft(target, report)
-            _touch(report, actor)
-        _commit_changes(session, actor, target)
-        return _written(session, target, report)
+    if (clear_percent or new_percent is not None) and report.percent != new_percent:
+        target.note(
+            "edit_report", "percent", _number_text(report.percent), _number_text(new_percent)
+        )
+        report.percent = new_percent
+        changed = True
+    return changed
 
 
 def _check_sizes(files: Sequence[EvidenceFile], cap: int) -> None:
@@ -750,37 +805,52 @@ def submit_report(
 ) -> dict[str, Any]:
     """报送: send a draft (or a returned report) for review. A first submission after the
     period's due date is marked late (``today`` defaults to the local date)."""
-    today = today or dt.date.today()
     with db.session() as session:
-        target = _resolve_for_write(session, actor, task_id, period, unit, expect_version)
-        report = _require_report(target)
-        if report.state not in EDITABLE_STATES:
-            raise InvalidInput(
-                f"{_describe(target.task, target.unit, target.period)}"
-                f"{STATE_LABELS[report.state]}，无需再报送。"
-            )
-        if not report.status:
-            raise InvalidInput("报送前请先填写状态（tracker report set … --status）。")
-        now = utcnow()
-        target.note(
-            "submit_report", "state", STATE_LABELS[report.state], STATE_LABELS[STATE_SUBMITTED]
+        return submit_report_in(
+            session, actor, task_id, period, unit, expect_version=expect_version, today=today
         )
-        report.state = STATE_SUBMITTED
-        report.submitted_at = now
-        report.submitted_by = actor.name
-        if report.first_submitted_at is None:
-            report.first_submitted_at = now
-            if today > target.period.due_date:
-                report.late = True
-                target.note(
-                    "submit_report",
-                    "late",
-                    "否",
-                    f"是（截止 {target.period.due_date.isoformat()}，报送 {today.isoformat()}）",
-                )
-        _touch(report, actor)
-        _commit_changes(session, actor, target)
-        return _written(session, target, report)
+
+
+def submit_report_in(
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    period: str | int,
+    unit: str | int | None = None,
+    *,
+    expect_version: int | None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """:func:`submit_report` inside the caller's transaction (``expect_version`` required
+    as there)."""
+    today = today or dt.date.today()
+    target = _resolve_for_write(session, actor, task_id, period, unit, expect_version)
+    report = _require_report(target)
+    if report.state not in EDITABLE_STATES:
+        raise InvalidInput(
+            f"{_describe(target.task, target.unit, target.period)}"
+            f"{STATE_LABELS[report.state]}，无需再报送。"
+        )
+    if not report.status:
+        raise InvalidInput("报送前请先填写状态（tracker report set … --status）。")
+    now = utcnow()
+    target.note("submit_report", "state", STATE_LABELS[report.state], STATE_LABELS[STATE_SUBMITTED])
+    report.state = STATE_SUBMITTED
+    report.submitted_at = now
+    report.submitted_by = actor.name
+    if report.first_submitted_at is None:
+        report.first_submitted_at = now
+        if today > target.period.due_date:
+            report.late = True
+            target.note(
+                "submit_report",
+                "late",
+                "否",
+                f"是（截止 {target.period.due_date.isoformat()}，报送 {today.isoformat()}）",
+            )
+    _touch(report, actor)
+    _commit_changes(session, actor, target)
+    return _written(session, target, report)
 
 
 def approve_report(

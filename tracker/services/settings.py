@@ -1,8 +1,10 @@
 """Shared settings, kept in the database so that every desk of one database agrees.
 
 What is shared: the status vocabulary a report may take (已完成, 序时推进 …: name,
-description, colour, order), the default due dates of the two halves, the 催办 warning
-window, the evidence size cap and the minimum password length.
+description, colour, order, and rank — how far along, which the consolidated task state
+compares; exactly one status holds the top rank and means done), the default due dates of
+the two halves, the 催办 warning window, the evidence size cap and the minimum password
+length.
 
 ``resources/statuses.json`` and ``resources/settings.json`` are the defaults: they are
 checked once per process and stored into a database the first time it is opened
@@ -58,6 +60,7 @@ MARKER_PREFIX = "_"
 
 MAX_STATUS_LENGTH = 20
 MAX_DESCRIPTION_LENGTH = 200
+MAX_RANK = 1000
 # Words the program itself shows for "no status": a status of that name would be ambiguous.
 RESERVED_STATUS_NAMES = ("未报送", "未填报")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -91,6 +94,8 @@ class Status:
     name: str
     description: str
     color: str
+    # How far along a task with this status is (higher: further); see tracker/services/task_state.
+    rank: int
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,16 @@ class Settings:
     def status_names(self) -> list[str]:
         """The allowed report statuses, in display order."""
         return [s.name for s in self.statuses]
+
+    @property
+    def status_ranks(self) -> dict[str, int]:
+        """Status name → how far along it is (higher: further)."""
+        return {s.name: s.rank for s in self.statuses}
+
+    @property
+    def completed_status(self) -> str:
+        """The status that means done (已完成): the one with the highest rank."""
+        return max(self.statuses, key=lambda s: s.rank).name
 
 
 # ---------------------------------------------------------------- the keys
@@ -239,15 +254,30 @@ def _resource_statuses(path: Path) -> tuple[Status, ...]:
     if not isinstance(raw_statuses, list) or not raw_statuses:
         raise SettingsError(f"程序设置文件“{path}”中没有状态列表（statuses）。")
     statuses: list[Status] = []
-    for entry in raw_statuses:
+    for index, entry in enumerate(raw_statuses):
         name = str(entry.get("name", "")).strip() if isinstance(entry, dict) else ""
         if not name:
             raise SettingsError(f"程序设置文件“{path}”中有一项状态没有名称。")
         assert isinstance(entry, dict)
+        # Without a rank, the display order says how far along (the first is furthest).
+        rank = entry.get("rank", len(raw_statuses) - index)
+        if not isinstance(rank, int) or isinstance(rank, bool):
+            raise SettingsError(f"程序设置文件“{path}”中状态“{name}”的 rank 应为整数。")
         statuses.append(
-            Status(name, str(entry.get("description", "")), str(entry.get("color", "")))
+            Status(name, str(entry.get("description", "")), str(entry.get("color", "")), rank)
         )
+    if len(top_statuses(statuses)) > 1:
+        raise SettingsError(f"程序设置文件“{path}”中 rank 最大的状态（表示已完成）只能有一个。")
     return tuple(statuses)
+
+
+def top_statuses(statuses: Sequence[Status | StatusDefinition]) -> list[str]:
+    """The names of the statuses holding the highest rank (exactly one in a valid
+    vocabulary: the status that means done)."""
+    if not statuses:
+        return []
+    top = max(s.rank for s in statuses)
+    return [s.name for s in statuses if s.rank == top]
 
 
 def _resource_values(path: Path) -> dict[str, Any]:
@@ -261,7 +291,7 @@ def _resource_values(path: Path) -> dict[str, Any]:
         KEY_PASSWORD_MIN: raw.get("password_min_length", 8),
     }
     try:
-        _settings_from(values, (Status("x", "", ""),))
+        _settings_from(values, (Status("x", "", "", 0),))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise SettingsError(f"程序设置文件“{path}”中的值不正确：{exc}") from exc
     return values
@@ -312,7 +342,10 @@ def load(session: Session) -> Settings:
             values[key] = json.loads(value)
     rows = session.execute(
         select(
-            StatusDefinition.name, StatusDefinition.description, StatusDefinition.color
+            StatusDefinition.name,
+            StatusDefinition.description,
+            StatusDefinition.color,
+            StatusDefinition.rank,
         ).order_by(StatusDefinition.position, StatusDefinition.id)
     ).all()
     statuses = tuple(Status(*row) for row in rows) or _default_statuses()
@@ -343,7 +376,13 @@ def _missing_defaults(session: Session) -> tuple[list[dict[str, Any]], list[dict
     statuses: list[dict[str, Any]] = []
     if session.scalar(select(func.count()).select_from(StatusDefinition)) == 0:
         statuses = [
-            {"name": s.name, "description": s.description, "color": s.color, "position": i}
+            {
+                "name": s.name,
+                "description": s.description,
+                "color": s.color,
+                "position": i,
+                "rank": s.rank,
+            }
             for i, s in enumerate(_default_statuses(), 1)
         ]
     return settings, statuses
@@ -402,6 +441,8 @@ def show(db: Database) -> dict[str, Any]:
                 "name": s.name,
                 "description": s.description,
                 "color": s.color,
+                "rank": s.rank,
+                "completed": s.name == current.completed_status,
                 "reports": counts.get(s.name, 0),
             }
             for i, s in enumerate(current.statuses, 1)
@@ -509,7 +550,33 @@ def _status_text(status: StatusDefinition) -> str:
         parts.append(status.description)
     if status.color:
         parts.append(status.color)
+    parts.append(f"推进程度 {status.rank}")
     return "｜".join(parts)
+
+
+def _check_rank(rank: int) -> int:
+    if isinstance(rank, bool) or not isinstance(rank, int) or abs(rank) > MAX_RANK:
+        raise InvalidInput(f"推进程度（rank）“{rank}”应为 -{MAX_RANK} 到 {MAX_RANK} 之间的整数。")
+    return rank
+
+
+def _default_rank(statuses: Sequence[StatusDefinition]) -> int:
+    """A new status without a rank is the least advanced: with several leads it shows
+    whenever one of them reports it (never hidden behind a further-along status), and it
+    cannot take the place of the status that means done."""
+    return min((s.rank for s in statuses), default=0) - 1
+
+
+def _require_one_top(statuses: Sequence[StatusDefinition], doing: str) -> None:
+    """Refuse a change that leaves several statuses at the top rank (which one means done?)."""
+    top = top_statuses(statuses)
+    if len(top) > 1:
+        listed = "、".join(f"“{name}”" for name in top)
+        raise InvalidInput(
+            f"{doing}后 {listed} 的推进程度（rank）都是最高的 {max(s.rank for s in statuses)}；"
+            "只能有一个状态的推进程度最高（它表示已完成）。请给其中一个另定推进程度"
+            "（tracker settings status edit NAME --rank N）。"
+        )
 
 
 def add_status(
@@ -520,8 +587,11 @@ def add_status(
     description: str = "",
     color: str = "",
     position: int | None = None,
+    rank: int | None = None,
 ) -> dict[str, Any]:
-    """Add a status to the vocabulary (at ``position``, 1-based; default: last)."""
+    """Add a status to the vocabulary (at ``position``, 1-based; default: last) with
+    ``rank`` (how far along; default: below every other status). A rank above every other
+    makes the new status the one that means done; a tie at the top is refused."""
     actor.require_coordinator("修改状态词表")
     name = _check_status_name(name)
     description, color = _check_description(description), _check_color(color)
@@ -529,10 +599,14 @@ def add_status(
         statuses = _statuses_for_update(session)
         if any(s.name == name for s in statuses):
             raise InvalidInput(f"状态“{name}”已存在。")
-        new = StatusDefinition(name=name, description=description, color=color, position=0)
-        session.add(new)
+        new_rank = _default_rank(statuses) if rank is None else _check_rank(rank)
+        new = StatusDefinition(
+            name=name, description=description, color=color, position=0, rank=new_rank
+        )
         at = len(statuses) if position is None else max(0, min(position - 1, len(statuses)))
         statuses.insert(at, new)
+        _require_one_top(statuses, f"添加“{name}”")
+        session.add(new)
         _renumber(statuses)
         session.flush()
         audit.record(session, actor, "add_status", "status", new.id, after=_status_text(new))
@@ -547,8 +621,10 @@ def edit_status(
     description: str | None = None,
     color: str | None = None,
     position: int | None = None,
+    rank: int | None = None,
 ) -> dict[str, Any]:
-    """Change a status's description, colour or place in the order."""
+    """Change a status's description, colour, place in the order or rank (left None:
+    kept). A change that leaves two statuses at the top rank is refused."""
     actor.require_coordinator("修改状态词表")
     with db.session() as session:
         statuses = _statuses_for_update(session)
@@ -558,6 +634,9 @@ def edit_status(
             status.description = _check_description(description)
         if color is not None:
             status.color = _check_color(color)
+        if rank is not None:
+            status.rank = _check_rank(rank)
+            _require_one_top(statuses, f"修改“{status.name}”的推进程度")
         old_position = statuses.index(status) + 1
         if position is not None and position != old_position:
             statuses.remove(status)
@@ -702,6 +781,7 @@ def remove_status(
                 f"状态“{status.name}”有 {locked} 份填报属于已锁定的报告期，不能改为其他状态；"
                 "可以重命名这个状态（填报的含义不变）。"
             )
+        _require_one_top([s for s in statuses if s is not status], f"删除“{status.name}”")
         moved = 0
         if replacement is not None:
             moved = _move_reports(session, actor, status.name, replacement.name, "remove_status")

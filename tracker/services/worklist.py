@@ -5,9 +5,9 @@ Every function reads with a fixed number of queries, whatever the number of task
 province holds 5,000 tasks and 150,000 reports); a unit reporter sees only the tasks where
 the unit leads or cooperates.
 
-A task's status in a period follows the rule of :func:`tracker.services.monitoring.summary`:
-the status of its first lead unit's report once that report is submitted or approved,
-else 未报送.
+A task's status in a period is its consolidated state (:mod:`tracker.services.task_state`,
+the one rule the summary, 催办, the ledger and the reports use too): its lead units'
+submitted or approved reports, else 未报送.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from sqlalchemy import and_, select
 
 from tracker.db import Database
 from tracker.models import (
-    ROLE_LEAD,
     STATE_SUBMITTED,
     Period,
     ProgressReport,
@@ -30,6 +29,7 @@ from tracker.models import (
     Unit,
 )
 from tracker.services import settings as settings_service
+from tracker.services import task_state
 from tracker.services.access import (
     ROLE_LABELS,
     find_period,
@@ -40,7 +40,7 @@ from tracker.services.access import (
     visible_task_filter,
 )
 from tracker.services.actor import Actor
-from tracker.services.monitoring import NOT_SUBMITTED_STATUS, light
+from tracker.services.monitoring import light
 from tracker.services.reports import DONE_STATES, NOT_REPORTED_LABEL, STATE_LABELS
 
 # An open period stays the current one for this long after its due date: the month in
@@ -75,8 +75,6 @@ class _TaskState:
     expected: int = 0
     done: int = 0
     late: bool = False
-    lead_position: int | None = None
-    status: str | None = None
     updated_at: dt.datetime | None = None
     updated_by: str | None = None
     own: dict[str, Any] | None = None
@@ -84,15 +82,12 @@ class _TaskState:
 
 def _collect(rows: Sequence[Any], unit_id: int | None) -> dict[int, _TaskState]:
     states: dict[int, _TaskState] = {}
-    for task_id, uid, role, position, state, status, updated_at, updated_by, late, version in rows:
+    for task_id, uid, role, state, status, updated_at, updated_by, late, version in rows:
         entry = states.setdefault(task_id, _TaskState())
         entry.expected += 1
         done = state in DONE_STATES
         entry.done += done
         entry.late |= bool(late)
-        if role == ROLE_LEAD and (entry.lead_position is None or position < entry.lead_position):
-            entry.lead_position = position
-            entry.status = status if done else None
         if updated_at is not None and (entry.updated_at is None or updated_at > entry.updated_at):
             entry.updated_at, entry.updated_by = updated_at, updated_by
         if uid == unit_id:
@@ -108,11 +103,11 @@ def _collect(rows: Sequence[Any], unit_id: int | None) -> dict[int, _TaskState]:
     return states
 
 
-def _row(entry: _TaskState, days_left: int, warning_days: int) -> dict[str, Any]:
+def _row(entry: _TaskState, state: str, days_left: int, warning_days: int) -> dict[str, Any]:
     complete = entry.own["done"] if entry.own is not None else entry.done == entry.expected
     return {
-        "status": entry.status,
-        "status_label": entry.status or NOT_SUBMITTED_STATUS,
+        "status": None if state == task_state.NOT_SUBMITTED else state,
+        "status_label": state,
         "reports_expected": entry.expected,
         "reports_in": entry.done,
         "late": entry.late,
@@ -144,7 +139,7 @@ def period_tasks(
         # Two plain queries joined here: the units of the tasks, and the period's reports
         # (by the unique index that starts with the period) — much faster on SQLite than
         # an outer join of 15,000 links to 150,000 reports.
-        links = select(TaskUnit.task_id, TaskUnit.unit_id, TaskUnit.role, TaskUnit.position).join(
+        links = select(TaskUnit.task_id, TaskUnit.unit_id, TaskUnit.role).join(
             Task, Task.id == TaskUnit.task_id
         )
         links = links.where(Task.plan_id == pid)
@@ -169,12 +164,13 @@ def period_tasks(
         }
         empty = (None, None, None, None, None, None)
         rows = [
-            (task_id, unit_id, role, position, *found_reports.get((task_id, unit_id), empty))
-            for task_id, unit_id, role, position in session.execute(links)
+            (task_id, unit_id, role, *found_reports.get((task_id, unit_id), empty))
+            for task_id, unit_id, role in session.execute(links)
         ]
         days_left = (found.due_date - today).days
         warning_days = settings_service.load(session).reminder_warning_days
         states = _collect(rows, None if actor.is_coordinator else actor.unit_id)
+        consolidated = task_state.period_states(session, [found.id], visible)
         return {
             "period": {
                 "id": found.id,
@@ -185,7 +181,15 @@ def period_tasks(
                 "locked": found.locked,
                 "days_left": days_left,
             },
-            "tasks": {tid: _row(entry, days_left, warning_days) for tid, entry in states.items()},
+            "tasks": {
+                tid: _row(
+                    entry,
+                    consolidated.get((found.id, tid), task_state.NOT_SUBMITTED),
+                    days_left,
+                    warning_days,
+                )
+                for tid, entry in states.items()
+            },
         }
 
 

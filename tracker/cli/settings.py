@@ -34,11 +34,10 @@ def _print_all(data: dict[str, Any]) -> None:
     print("进展状态（按显示顺序；推进程度越大越靠前，最大的一个表示已完成）：")
     for status in data["statuses"]:
         color = f" {status['color']}" if status["color"] else ""
+        description = f"  {status['description']}" if status["description"] else ""
         rank = f"  推进程度 {status['rank']}" + ("（已完成）" if status["completed"] else "")
         used = f"，{status['reports']} 份填报使用" if status["reports"] else ""
-        print(
-            f"  {status['position']}. {status['name']}{color}  {status['description']}{rank}{used}"
-        )
+        print(f"  {status['position']}. {status['name']}{color}{description}{rank}{used}")
 
 
 def _cmd_settings(db: Database, args: argparse.Namespace) -> int:

@@ -573,7 +573,7 @@ def _require_one_top(statuses: Sequence[StatusDefinition], doing: str) -> None:
     if len(top) > 1:
         listed = "、".join(f"“{name}”" for name in top)
         raise InvalidInput(
-            f"{doing}后 {listed} 的推进程度（rank）都是最高的 {max(s.rank for s in statuses)}；"
+            f"{doing}后，{listed}的推进程度（rank）都是最高的 {max(s.rank for s in statuses)}；"
             "只能有一个状态的推进程度最高（它表示已完成）。请给其中一个另定推进程度"
             "（tracker settings status edit NAME --rank N）。"
         )

@@ -26,6 +26,7 @@ from tracker.services import audit
 from tracker.services import settings as settings_service
 from tracker.services.access import find_unit
 from tracker.services.actor import ROLE_COORDINATOR, ROLE_REPORTER, Actor
+from tracker.services.pilot_accounts import PILOT_ROLES, bind, binding_labels, check_arguments
 from tracker.services.regions import labels_by_id
 
 ENV_USER = "TRACKER_USER"
@@ -33,6 +34,8 @@ ENV_PASSWORD = "TRACKER_PASSWORD"
 ENV_NEW_PASSWORD = "TRACKER_NEW_PASSWORD"
 
 ROLES = {ROLE_COORDINATOR: "协调员", ROLE_REPORTER: "填报员"}
+# Every role an account may have: the two above and the pilot roles (revision 0006).
+ALL_ROLES = {**ROLES, **PILOT_ROLES}
 MAX_NAME_LENGTH = 100
 
 
@@ -123,6 +126,8 @@ def _actor_for(user: User) -> Actor:
         user_id=user.id,
         unit_id=user.unit_id,
         unit_name=label,
+        pilot_id=user.pilot_id,
+        region_id=user.region_id,
     )
 
 
@@ -133,19 +138,25 @@ def add_user(
     role: str,
     password: str,
     unit: str | None = None,
+    *,
+    pilot: int | str | None = None,
+    region: str | None = None,
 ) -> int:
     """Create an account; returns its id.
 
     ``actor`` is None only for the very first account, which must be a coordinator; after
-    that only a coordinator may add users. A reporter must be bound to an existing unit.
+    that only a coordinator may add users. A reporter must be bound to an existing unit, a
+    pilot body (``pilot_body``) to a pilot, a city DRC (``city_drc``) to a stored region.
     """
     name = (name or "").strip()
     if not name:
         raise InvalidInput("用户名不能为空。")
     if len(name) > MAX_NAME_LENGTH:
         raise InvalidInput(f"用户名太长：最多 {MAX_NAME_LENGTH} 个字符。")
-    if role not in ROLES:
-        raise InvalidInput(f"角色“{role}”无效：应为 coordinator（协调员）或 reporter（填报员）。")
+    if role not in ALL_ROLES:
+        listed = "、".join(f"{key}（{label}）" for key, label in ALL_ROLES.items())
+        raise InvalidInput(f"角色“{role}”无效：应为 {listed} 之一。")
+    check_arguments(role, unit, pilot, region)
     if role == ROLE_REPORTER and not unit:
         raise InvalidInput("填报员必须绑定一个单位（--unit）。")
     if role == ROLE_COORDINATOR and unit:
@@ -164,10 +175,13 @@ def add_user(
         if session.scalar(select(User.id).where(User.name == name)) is not None:
             raise InvalidInput(f"用户“{name}”已存在。")
         unit_row: Unit | None = find_unit(session, unit) if unit else None
+        binding = bind(session, role, pilot, region)
         user = User(
             name=name,
             role=role,
-            unit_id=unit_row.id if unit_row is not None else None,
+            unit_id=unit_row.id if unit_row is not None else binding.unit_id,
+            pilot_id=binding.pilot_id,
+            region_id=binding.region_id,
             password_hash=password_hash,
         )
         session.add(user)
@@ -175,11 +189,13 @@ def add_user(
         who = (
             actor if actor is not None else Actor(name=name, role=ROLE_COORDINATOR, user_id=user.id)
         )
-        audit.record(session, who, "add_user", "user", user.id, field="role", after=ROLES[role])
+        audit.record(session, who, "add_user", "user", user.id, field="role", after=ALL_ROLES[role])
         if unit_row is not None:
             audit.record(
                 session, who, "add_user", "user", user.id, field="unit", after=unit_row.name
             )
+        for field_name, shown in binding.audit:
+            audit.record(session, who, "add_user", "user", user.id, field=field_name, after=shown)
         return user.id
 
 
@@ -237,13 +253,15 @@ def list_users(db: Database, actor: Actor) -> list[dict[str, Any]]:
     with db.reader() as session:
         users = session.scalars(select(User).order_by(User.role, User.name)).all()
         labels = labels_by_id(session, [u.unit_id for u in users if u.unit_id is not None])
+        bound = binding_labels(session, users)
         return [
             {
                 "id": u.id,
                 "name": u.name,
                 "role": u.role,
-                "role_label": ROLES.get(u.role, u.role),
+                "role_label": ALL_ROLES.get(u.role, u.role),
                 "unit": labels.get(u.unit_id) if u.unit_id is not None else None,
+                **bound[u.id],
                 "created_at": u.created_at.isoformat(),
             }
             for u in users

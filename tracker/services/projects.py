@@ -429,8 +429,9 @@ def _apply_dates(project: Project, dates: Mapping[str, dt.date | None], log: Cha
             setattr(project, column, new)
 
 
-def _last_change(project: Project) -> dt.date | None:
-    # the last real change: the date a project was listed (谋划) is not a stage event
+def last_change(project: Project) -> dt.date | None:
+    """The date of the project's last change of stage (the date it was listed at 谋划 is
+    not a change)."""
     return max(
         (c.changed_on for c in project.stage_changes if c.from_stage is not None), default=None
     )
@@ -465,7 +466,7 @@ def apply_input(
             reason=inp.reason,
             passed=inp.passed,
             today=today,
-            since=_last_change(project),
+            since=last_change(project),
         )
         _record_move(project, moved, inp, actor, log)
     _set_investments(project, inp.investments, log)

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.db import Database
-from tracker.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
+from tracker.errors import ConflictError, ImportFailed, InvalidInput, NotFound, PermissionDenied
+from tracker.importing.importer import parse_plan
 from tracker.models import AuditRecord, Pilot, Plan, Unit
 from tracker.services import pilot_plans, pilots, plans, reports, users
 from tracker.services.actor import SYSTEM
@@ -259,6 +260,26 @@ def test_a_plan_without_units_is_imported_with_the_pilot_body_leading(world: Pil
     # the same file again is not stored twice
     again = pilot_plans.prepare_pilot_plan(db, world.firm_body, world.firm, FIXTURE)
     assert not pilot_plans.commit_pilot_plan(db, world.firm_body, world.firm, again.parsed).created
+
+
+def test_the_real_pilot_scheme_read_by_its_numbering(seeds: Path) -> None:
+    """Seed 002 names no units anywhere: read as a pilot's plan, its numbered sections are
+    the tasks, and the chapter of 指导思想 and 主要目标 holds none; read as an ordinary plan
+    it is refused, pointing to the pilot import."""
+    source = seeds / "002_024ce7f457ff4c1b.txt"
+    parsed = parse_plan(source, pilot=True)
+    assert (parsed.kind, parsed.method, len(parsed.tasks)) == ("pilot", "outline", 16)
+    assert list(dict.fromkeys(t.area_title for t in parsed.tasks)) == [
+        "建设内容",
+        "建设类型",
+        "组织实施",
+    ]
+    assert [t.title for t in parsed.tasks if t.area_title == "建设类型"] == [
+        "城市试点", "园区试点", "乡村试点", "社区试点", "公共机构试点", "企业试点"
+    ]  # fmt: skip
+    assert all(t.lead_units == [] for t in parsed.tasks)
+    with pytest.raises(ImportFailed, match="tracker pilot import-plan"):
+        parse_plan(source)
 
 
 def test_a_pilot_keeps_one_plan_and_outsiders_cannot_import_it(

@@ -498,34 +498,36 @@ def _cmd_project_write(db: Database, actor: Any, args: argparse.Namespace) -> in
 # ---------------------------------------------------------------- experience
 
 
+def _cmd_experience_list(db: Database, actor: Any, args: argparse.Namespace) -> int:
+    rows = experience.list_experience(
+        db,
+        actor,
+        pilot=args.pilot,
+        period=args.period,
+        chosen=True if args.chosen else None,
+        promoted=True if args.promoted else None,
+        tag=args.tag,
+    )
+    if args.json:
+        print_json({"experience": rows})
+        return 0
+    for row in rows:
+        marks = "".join(
+            m for m, on in (("【入报告】", row["chosen"]), ("【推广】", row["promoted"])) if on
+        )
+        tags = f"（{'、'.join(row['tags'])}）" if row["tags"] else ""
+        print(f"{row['id']:>4}  {row['pilot']} · {row['kind_label']}：{row['title']}{tags}{marks}")
+        if row["summary"]:
+            print(f"      {row['summary']}")
+    print(f"共 {len(rows)} 条。")
+    return 0
+
+
 def _cmd_experience(db: Database, args: argparse.Namespace) -> int:
     actor = resolve_actor(db, args)
     command = args.experience_command
     if command == "list":
-        rows = experience.list_experience(
-            db,
-            actor,
-            pilot=args.pilot,
-            period=args.period,
-            chosen=True if args.chosen else None,
-            promoted=True if args.promoted else None,
-            tag=args.tag,
-        )
-        if args.json:
-            print_json({"experience": rows})
-            return 0
-        for row in rows:
-            marks = "".join(
-                m for m, on in (("【入报告】", row["chosen"]), ("【推广】", row["promoted"])) if on
-            )
-            tags = f"（{'、'.join(row['tags'])}）" if row["tags"] else ""
-            print(
-                f"{row['id']:>4}  {row['pilot']} · {row['kind_label']}：{row['title']}{tags}{marks}"
-            )
-            if row["summary"]:
-                print(f"      {row['summary']}")
-        print(f"共 {len(rows)} 条。")
-        return 0
+        return _cmd_experience_list(db, actor, args)
     if command == "add":
         record = experience.add_experience(
             db,

@@ -211,66 +211,55 @@ def _stage_value(stage: str) -> Callable[[dict[str, Any], int], Any]:
 # ---------------------------------------------------------------- styles
 
 
+def _add_style(
+    workbook: Workbook,
+    name: str,
+    font: dict[str, Any],
+    *,
+    fill: str | None = None,
+    horizontal: str = "left",
+    number_format: str | None = None,
+    border: bool = True,
+) -> str:
+    """Register one named style on ``workbook``; its name."""
+    style = NamedStyle(
+        name=name,
+        font=Font(name=font["name"], size=font["size"]),
+        alignment=Alignment(horizontal=horizontal, vertical="center", wrap_text=True),
+        border=_BOX if border else Border(),
+    )
+    if fill:
+        style.fill = PatternFill("solid", fgColor=fill)
+    if number_format:
+        style.number_format = number_format
+    workbook.add_named_style(style)
+    return name
+
+
 def _styles(workbook: Workbook) -> dict[str, str]:
     """Register the named styles; kind → style name."""
-    spec = layout()
-    fonts, fills = spec["fonts"], spec["fills"]
-
-    def add(
-        name: str,
-        font: dict[str, Any],
-        *,
-        bold: bool = False,
-        fill: str | None = None,
-        horizontal: str = "left",
-        number_format: str | None = None,
-        border: bool = True,
-    ) -> str:
-        style = NamedStyle(
-            name=name,
-            font=Font(name=font["name"], size=font["size"], bold=bold),
-            alignment=Alignment(horizontal=horizontal, vertical="center", wrap_text=True),
-            border=_BOX if border else Border(),
-        )
-        if fill:
-            style.fill = PatternFill("solid", fgColor=fill)
-        if number_format:
-            style.number_format = number_format
-        workbook.add_named_style(style)
-        return name
-
+    fonts, fills = layout()["fonts"], layout()["fills"]
+    body, head = fonts["body"], fonts["header"]
+    wb = workbook
+    total = {"fill": fills["total"], "horizontal": "right"}
     return {
-        "title": add("试点总览标题", fonts["title"], horizontal="center", border=False),
-        "subtitle": add("试点总览说明", fonts["subtitle"], border=False),
-        "group": add("试点总览分组", fonts["header"], fill=fills["group"], horizontal="center"),
-        "header": add("试点总览表头", fonts["header"], fill=fills["header"], horizontal="center"),
-        "text": add("试点总览文字", fonts["body"]),
-        "count": add("试点总览计数", fonts["body"], horizontal="right", number_format="0"),
-        "money": add("试点总览金额", fonts["body"], horizontal="right", number_format=MONEY_FORMAT),
-        "rate": add("试点总览比例", fonts["body"], horizontal="right", number_format="0.0%"),
-        "date": add("试点总览日期", fonts["body"], horizontal="center", number_format=DATE_FORMAT),
-        "overdue": add("试点总览逾期", fonts["body"], fill=fills["overdue"]),
-        "total": add(
-            "试点总览合计",
-            fonts["header"],
-            fill=fills["total"],
-            horizontal="right",
-            number_format=MONEY_FORMAT,
+        "title": _add_style(wb, "试点总览标题", fonts["title"], horizontal="center", border=False),
+        "subtitle": _add_style(wb, "试点总览说明", fonts["subtitle"], border=False),
+        "group": _add_style(wb, "试点总览分组", head, fill=fills["group"], horizontal="center"),
+        "header": _add_style(wb, "试点总览表头", head, fill=fills["header"], horizontal="center"),
+        "text": _add_style(wb, "试点总览文字", body),
+        "count": _add_style(wb, "试点总览计数", body, horizontal="right", number_format="0"),
+        "money": _add_style(
+            wb, "试点总览金额", body, horizontal="right", number_format=MONEY_FORMAT
         ),
-        "total_count": add(
-            "试点总览合计计数",
-            fonts["header"],
-            fill=fills["total"],
-            horizontal="right",
-            number_format="0",
+        "rate": _add_style(wb, "试点总览比例", body, horizontal="right", number_format="0.0%"),
+        "date": _add_style(
+            wb, "试点总览日期", body, horizontal="center", number_format=DATE_FORMAT
         ),
-        "total_rate": add(
-            "试点总览合计比例",
-            fonts["header"],
-            fill=fills["total"],
-            horizontal="right",
-            number_format="0.0%",
-        ),
+        "overdue": _add_style(wb, "试点总览逾期", body, fill=fills["overdue"]),
+        "total": _add_style(wb, "试点总览合计", head, **total, number_format=MONEY_FORMAT),
+        "total_count": _add_style(wb, "试点总览合计计数", head, **total, number_format="0"),
+        "total_rate": _add_style(wb, "试点总览合计比例", head, **total, number_format="0.0%"),
     }
 
 

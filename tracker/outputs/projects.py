@@ -176,6 +176,7 @@ def sheet_columns(years: Sequence[int], period: str | None) -> list[SheetColumn]
     found: list[SheetColumn] = []
 
     def add(key: str, header: str, kind: str, width: float) -> None:
+        """The next column."""
         found.append(SheetColumn(len(found) + 1, key, header, kind, width))
 
     for column in spec["columns"]:
@@ -222,6 +223,7 @@ def _styles(workbook: Workbook) -> dict[str, str]:
         border: bool = True,
         bold: bool = False,
     ) -> str:
+        """Register one named style; its name."""
         style = NamedStyle(
             name=name,
             font=Font(name=font["name"], size=font["size"], bold=bold),
@@ -666,33 +668,69 @@ def _stage_part(
         k: v for k, v in sheet.items() if k in reached and v is not None and v != stored.get(k)
     }
     if target == current:
-        missing = [k for k in DATE_FIELDS if k in reached and sheet[k] is None and stored.get(k)]
-        for key in missing:
+        _same_stage(row, current, stored, sheet, change, problems, today)
+        return
+    _new_stage(row, current, target, sheet, change, problems, today)
+    if change.on is not None:
+        _judge(row, project, current, stored, change, problems, today)
+
+
+def _same_stage(
+    row: SheetRow,
+    current: str,
+    stored: dict[str, dt.date | None],
+    sheet: dict[str, dt.date | None],
+    change: ProjectInput,
+    problems: _Problems,
+    today: dt.date,
+) -> None:
+    """The stage is kept: its dates may be corrected, not left out."""
+    words = terms()
+    reached = words.stages.keys[: words.stages.index(current) + 1]
+    for key in DATE_FIELDS:
+        if key in reached and sheet[key] is None and stored.get(key):
             problems.add(
                 row,
                 key,
                 f"项目处于{words.stages.name(current)}阶段，须填写{words.stages.name(key)}日期。",
             )
-        return
+    if change.corrections:
+        try:
+            check_dates(current, {**stored, **change.corrections}, today)
+        except InvalidInput as exc:
+            problems.add(row, "stage", str(exc))
+
+
+def _new_stage(
+    row: SheetRow,
+    current: str,
+    target: str,
+    sheet: dict[str, dt.date | None],
+    change: ProjectInput,
+    problems: _Problems,
+    today: dt.date,
+) -> None:
+    """The stage changes: forward on the new stage's date (passing over the stages dated
+    in between), or back today with the reason of the 阶段变更说明 column."""
+    words = terms()
+    order = words.stages.keys
     change.stage = target
-    if order.index(target) > order.index(current):
-        change.on = sheet.get(target)
-        if change.on is None:
-            problems.add(
-                row,
-                target,
-                f"阶段改为{words.stages.name(target)}，须填写{words.stages.name(target)}日期。",
-            )
-        change.passed = {
-            k: v
-            for k, v in sheet.items()
-            if v is not None and order.index(current) < order.index(k) < order.index(target)
-        }
-    else:
+    if order.index(target) < order.index(current):
         change.reason = row.text("reason") or None
         change.on = today
-    if change.on is not None:
-        _judge(row, project, current, stored, change, problems, today)
+        return
+    change.on = sheet.get(target)
+    if change.on is None:
+        problems.add(
+            row,
+            target,
+            f"阶段改为{words.stages.name(target)}，须填写{words.stages.name(target)}日期。",
+        )
+    change.passed = {
+        k: v
+        for k, v in sheet.items()
+        if v is not None and order.index(current) < order.index(k) < order.index(target)
+    }
 
 
 def _judge(

@@ -543,17 +543,8 @@ def evaluate_pilot(
     today = today or dt.date.today()
     words = terms()
     code = period_code(period)
-    key = words.verdicts.key_of(verdict)
-    until = inputs.day(deadline, "整改期限")
+    key, until = _check_verdict(verdict, deadline, today)
     note = inputs.text(comment, "评估意见", limit=5000)
-    if key == VERDICT_LAGGING and until is None:
-        raise InvalidInput("评估为进度滞后须给出整改期限（--deadline YYYY-MM-DD）。")
-    if key != VERDICT_LAGGING and until is not None:
-        raise InvalidInput(
-            f"只有进度滞后需要整改期限；评估为{words.verdicts.name(key)}时不要给出 --deadline。"
-        )
-    if until is not None and until < today:
-        raise InvalidInput(f"整改期限 {until.isoformat()} 早于今天（{today.isoformat()}）。")
     with db.session() as session:
         session.autoflush = False
         found = find_pilot(session, pilot, for_update=True)
@@ -591,6 +582,24 @@ def evaluate_pilot(
             after=f"{words.verdicts.name(key)}{_deadline_text(until)}{('：' + note) if note else ''}",
         )
         return evaluation_dict(row, today) or {}
+
+
+def _check_verdict(
+    verdict: str, deadline: str | dt.date | None, today: dt.date
+) -> tuple[str, dt.date | None]:
+    """The verdict's key and the deadline: required for 进度滞后, refused otherwise."""
+    words = terms()
+    key = words.verdicts.key_of(verdict)
+    until = inputs.day(deadline, "整改期限")
+    if key == VERDICT_LAGGING and until is None:
+        raise InvalidInput("评估为进度滞后须给出整改期限（--deadline YYYY-MM-DD）。")
+    if key != VERDICT_LAGGING and until is not None:
+        raise InvalidInput(
+            f"只有进度滞后需要整改期限；评估为{words.verdicts.name(key)}时不要给出 --deadline。"
+        )
+    if until is not None and until < today:
+        raise InvalidInput(f"整改期限 {until.isoformat()} 早于今天（{today.isoformat()}）。")
+    return key, until
 
 
 def _deadline_text(deadline: dt.date | None) -> str:

@@ -406,18 +406,7 @@ def update_pilot(
         found = find_pilot(session, pilot, for_update=True)
         label = pilot_label(found)
         check_version(label, found.version, expect_version, found.updated_by, found.updated_at)
-        changes: list[tuple[str, object, object]] = []
-        if new_type is not None and new_type != found.pilot_type:
-            changes.append(("type", words.types.name(found.pilot_type), words.types.name(new_type)))
-            found.pilot_type = new_type
-        if new_status is not None and new_status != found.status:
-            changes.append(
-                ("status", words.statuses.name(found.status), words.statuses.name(new_status))
-            )
-            found.status = new_status
-        if new_name is not None and new_name != found.name:
-            changes.append(("name", found.name, new_name))
-            _rename(session, found, new_name, actor)
+        changes = _apply_changes(session, actor, found, new_type, new_status, new_name)
         if clear_date or (new_date is not None and new_date != found.approved_on):
             changes.append(("approved_on", found.approved_on, new_date))
             found.approved_on = new_date
@@ -447,6 +436,31 @@ def update_pilot(
         )
         warnings = quota_warnings(session, found.pilot_type) if counted else []
         return {"pilot": pilot_dict(session, found), "warnings": warnings}
+
+
+def _apply_changes(
+    session: Session,
+    actor: Actor,
+    pilot: Pilot,
+    new_type: str | None,
+    new_status: str | None,
+    new_name: str | None,
+) -> list[tuple[str, object, object]]:
+    """Set type, status and name where they change; the (field, before, after) changes."""
+    words = terms()
+    changes: list[tuple[str, object, object]] = []
+    if new_type is not None and new_type != pilot.pilot_type:
+        changes.append(("type", words.types.name(pilot.pilot_type), words.types.name(new_type)))
+        pilot.pilot_type = new_type
+    if new_status is not None and new_status != pilot.status:
+        changes.append(
+            ("status", words.statuses.name(pilot.status), words.statuses.name(new_status))
+        )
+        pilot.status = new_status
+    if new_name is not None and new_name != pilot.name:
+        changes.append(("name", pilot.name, new_name))
+        _rename(session, pilot, new_name, actor)
+    return changes
 
 
 def _rename(session: Session, pilot: Pilot, new_name: str, actor: Actor) -> None:

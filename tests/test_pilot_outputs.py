@@ -319,3 +319,27 @@ def test_only_the_pilots_keepers_import_its_list(world: PilotWorld, tmp_path: Pa
     with world.db.reader() as session:
         assert session.get(Pilot, world.park) is not None
     assert project_sheet.layout()["format"] == "tracker-projects/1"
+
+
+def test_stage_dates_of_a_kept_stage_can_be_corrected(world: PilotWorld, tmp_path: Path) -> None:
+    _first, second = _add_projects(world)
+    path, book, ws = _export(world, tmp_path)
+    started = ws.cell(row=5, column=_col(ws, "开工日期"))
+    started.value = "2025-12-01"  # later than today
+    book.save(path)
+    assert (
+        "第 5 行 L 列（项目阶段）：开工日期 2025-12-01 晚于今天"
+        in _refused(world, path).problems[0]
+    )
+    started.value = None
+    book.save(path)
+    assert "须填写开工日期" in _refused(world, path).problems[0]
+    started.value = "2025-02-20"
+    book.save(path)
+    assert import_projects(world.db, world.park_body, path, today=TODAY)["counts"] == {
+        "无变化": 1,
+        "已更新": 1,
+    }
+    assert projects.get_project(world.db, world.coordinator, second)["stage_dates"]["开工"] == (
+        "2025-02-20"
+    )

@@ -14,14 +14,16 @@ import sys
 from collections.abc import Sequence
 
 from tracker import __version__
-from tracker.cli import accounts, demo, plans, progress
+from tracker.cli import accounts, demo, pilots, plans, progress
 from tracker.cli import settings as settings_commands
 from tracker.cli.common import Handler
 from tracker.db import Database
 from tracker.errors import TrackerError
 
 # One module per command group; each has ``register(subparsers)`` and sets ``handler``.
-COMMAND_MODULES = (plans, accounts, progress, settings_commands, demo)
+# ``pilots`` adds ``export pilot-overview`` to the ``export`` group of an earlier module when
+# there is one (the outputs module), so it comes last.
+COMMAND_MODULES = (plans, accounts, progress, settings_commands, demo, pilots)
 
 
 def build_parser() -> argparse.ArgumentParser:

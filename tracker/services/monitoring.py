@@ -119,7 +119,9 @@ def remind(
     """The 催办 list of a period: per task, the units that have not submitted (no report,
     a draft, or a returned report), with days left (negative: overdue) and a light.
 
-    Also the count per unit, and how many of the expected reports are in.
+    Also the count per unit, and how many of the expected reports are in; over all plans
+    (no ``plan_id``) also the pilot part (``pilots``, see
+    :func:`tracker.services.pilot_review.pilot_reminders`).
     """
     today = today or dt.date.today()
     with db.reader() as session:
@@ -213,7 +215,7 @@ def remind(
             if entry["days_left"] < 0:
                 unit_entry["overdue_tasks"] += 1
         expected, submitted, late = counts[0] or 0, int(counts[1] or 0), int(counts[2] or 0)
-        return {
+        result: dict[str, Any] = {
             "period": periods[0].code,
             "today": today.isoformat(),
             "periods": _period_info(session, periods, today),
@@ -223,6 +225,12 @@ def remind(
             "tasks": tasks,
             "units": sorted(per_unit.values(), key=lambda u: (-u["missing_tasks"], u["unit"])),
         }
+    if plan_id is None:
+        # The pilots' half-year reports, their reviews and open correction orders (试点).
+        from tracker.services.pilot_review import pilot_reminders
+
+        result["pilots"] = pilot_reminders(db, actor, result["period"], today=today)
+    return result
 
 
 # ---------------------------------------------------------------- summary

@@ -1,0 +1,1 @@
+"""Outputs: the files the program writes (workbooks, reports), one module per document."""

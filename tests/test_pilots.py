@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.db import Database
-from tracker.errors import ConflictError, ImportFailed, InvalidInput, NotFound, PermissionDenied
+from tracker.errors import (
+    AuthenticationFailed,
+    ConflictError,
+    ImportFailed,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from tracker.importing.importer import parse_plan
 from tracker.models import AuditRecord, Pilot, Plan, Unit
 from tracker.services import pilot_plans, pilots, plans, reports, users
@@ -187,6 +194,84 @@ def test_pilot_accounts_are_bound_and_listed(world: PilotWorld) -> None:
         "银川市",
     )
     assert world.firm_body.pilot_id == world.firm and world.firm_body.unit_name == FIRM
+
+
+def _audited(db: Database, action: str) -> list[tuple[str | None, str | None, str | None]]:
+    with db.reader() as session:
+        rows = session.scalars(
+            select(AuditRecord).where(AuditRecord.action == action).order_by(AuditRecord.id)
+        )
+        return [(r.field, r.before, r.after) for r in rows]
+
+
+def test_a_disabled_pilot_account_cannot_sign_in(world: PilotWorld) -> None:
+    db, boss = world.db, world.coordinator
+    for name in ("园区账户", "银川发改委"):
+        row = users.set_disabled(db, boss, name, True)
+        assert (row["disabled"], row["state_label"]) == (True, "已停用")
+        with pytest.raises(AuthenticationFailed, match="已停用"):
+            users.authenticate(db, name, PASSWORD)
+        users.set_disabled(db, boss, name, False)
+        assert users.authenticate(db, name, PASSWORD).name == name
+
+
+def test_user_set_moves_a_pilot_account_or_says_what_is_missing(world: PilotWorld) -> None:
+    db, boss = world.db, world.coordinator
+    # a pilot body moves to another pilot: its unit follows (the new pilot's body)
+    row = users.update_user(db, boss, "园区账户", pilot=FIRM)
+    assert (row["role"], row["pilot"], row["unit"], row["region"]) == (
+        "pilot_body",
+        FIRM,
+        FIRM,
+        None,
+    )
+    moved = users.authenticate(db, "园区账户", PASSWORD)
+    assert (moved.pilot_id, moved.unit_name) == (world.firm, FIRM)
+    # a city DRC moves to another region
+    row = users.update_user(db, boss, "银川发改委", region="石嘴山市")
+    assert (row["region"], row["unit"]) == ("石嘴山市", None)
+    assert [
+        p["name"] for p in pilots.list_pilots(db, users.authenticate(db, "银川发改委", PASSWORD))
+    ] == ["石嘴山某社区"]
+    # bindings that do not fit the role, or a new role without its binding, are refused
+    refusals = [
+        ({"unit": "银川市·市发展改革委"}, "园区账户", "只绑定试点"),
+        ({"region": "银川市"}, "园区账户", "只绑定试点"),
+        ({"pilot": PARK}, "银川发改委", "只绑定地区"),
+        ({"pilot": PARK}, "路人", "只有试点主体"),
+        ({"role": "pilot_body"}, "路人", "须指明试点"),
+        ({"role": "city_drc"}, "园区账户", "须指明地区"),
+        ({"role": "reporter"}, "银川发改委", "须指明单位"),
+        ({"role": "coordinator", "region": "银川市"}, "银川发改委", "只有试点主体"),
+    ]
+    before = _audited(db, "set_user")
+    for changes, name, message in refusals:
+        with pytest.raises(InvalidInput, match=message):
+            users.update_user(db, boss, name, **changes)  # type: ignore[arg-type]
+    assert _audited(db, "set_user") == before
+    with pytest.raises(NotFound, match="没有试点“不存在”"):
+        users.update_user(db, boss, "路人", role="pilot_body", pilot="不存在")
+    # a reporter becomes a pilot body, a city DRC a coordinator: the old binding goes
+    row = users.update_user(db, boss, "路人", role="pilot_body", pilot=PARK)
+    assert (row["role_label"], row["pilot"], row["unit"]) == ("试点主体", PARK, PARK)
+    row = users.update_user(db, boss, "银川发改委", role="coordinator")
+    assert (row["role"], row["region"], row["unit"]) == ("coordinator", None, None)
+    assert _audited(db, "set_user")[len(before) :] == [
+        ("role", "填报员", "试点主体"),
+        ("unit", "银川市·市发展改革委", PARK),
+        ("pilot", None, PARK),
+        ("role", "地级市发展改革委", "协调员"),
+        ("region", "石嘴山市", None),
+    ]
+
+
+def test_the_last_coordinator_cannot_become_a_pilot_account(world: PilotWorld) -> None:
+    db, boss = world.db, world.coordinator
+    with pytest.raises(InvalidInput, match="最后一个在用的协调员，不能改为地级市发展改革委"):
+        users.update_user(db, boss, "协调员甲", role="city_drc", region="银川市")
+    with pytest.raises(InvalidInput, match="最后一个在用的协调员，不能改为试点主体"):
+        users.update_user(db, boss, "协调员甲", role="pilot_body", pilot=PARK)
+    assert users.authenticate(db, "协调员甲", PASSWORD).is_coordinator
 
 
 def test_each_account_sees_its_own_pilots(world: PilotWorld) -> None:

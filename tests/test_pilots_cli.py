@@ -96,8 +96,23 @@ def test_pilot_accounts_from_the_cli(
     assert code == 4 and "必须绑定一个试点" in err
     code, out, _err = run("user", "list")
     assert "园区账户  试点主体（绿谷园区）" in out
+    assert "银川发改委  地级市发展改革委（银川市）" in out
+    code, out, _err = run("user", "disable", "园区账户")
+    assert code == 0 and "试点：绿谷园区" in out and "已停用" in out
+    code, out, _err = run("user", "list")
+    assert "园区账户  试点主体（绿谷园区）  已停用" in out
+    code, _out, err = run("pilot", "list", user="园区账户")
+    assert code != 0 and "已停用" in err
+    audits = _audits(world.db)
+    code, _out, err = run("user", "set", "路人", "--role", "pilot_body")
+    assert code == 4 and "须指明试点（--pilot" in err
+    assert _audits(world.db) == audits
     listed = run.json("pilot", "list", user="吴忠发改委")
     assert len(listed["pilots"]) == 2  # type: ignore[arg-type]
+    code, out, _err = run("user", "set", "吴忠发改委", "--region", "石嘴山市")
+    assert code == 0 and "地区：石嘴山市" in out
+    listed = run.json("pilot", "list", user="吴忠发改委")
+    assert [p["name"] for p in listed["pilots"]] == ["石嘴山某社区"]  # type: ignore[attr-defined]
 
 
 def test_projects_from_the_cli(world: PilotWorld, run: Run, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,9 +29,11 @@ from tracker.services import (
     reports,
     users,
 )
-from tracker.services.actor import Actor
+from tracker.services.actor import ROLE_CITY_DRC, ROLE_PILOT_BODY, Actor
 
 DEMO_PILOTS = config.RESOURCES / "sample" / "pilot_demo.json"
+# The pilot whose body has an account (by position in pilot_demo.json: the first park).
+BODY_ACCOUNT_PILOT = 1
 
 
 @functools.cache
@@ -68,11 +71,14 @@ def add_demo_pilots(
     province: str | None = None,
     today: dt.date | None = None,
     password: str | None = None,
+    cost: users.ScryptParams | None = None,
+    step: Callable[[], None] | None = None,
 ) -> DemoPilots:
     """Add the demo pilots in ``city`` (a region name such as 示例市; ``province`` for a
     city the program does not know), acting as ``actor`` (a coordinator, the regional DRC).
     With ``password``, also a city DRC account for ``city`` and a pilot body account for
-    the first park, both with that password."""
+    the first park, both with that password (hashed at ``cost``, see
+    :func:`tracker.services.users.add_user`). ``step`` is called after each pilot (progress)."""
     today = today or dt.date.today()
     data = texts()
     made = DemoPilots(period=last_due_period(today))
@@ -93,12 +99,14 @@ def add_demo_pilots(
             for title, content in data["tasks"][spec["type"]]
         ]
         _task_reports(db, actor, task_ids, made.period, today)
+        if step is not None:
+            step()
     _projects(db, actor, made, today)
     _experience(db, actor, made)
     _reviews(db, actor, made, today)
     _evaluations(db, actor, made, today)
     if password is not None:
-        made.accounts = _accounts(db, actor, made, city, password)
+        made.accounts = _accounts(db, actor, made, city, password, cost)
     return made
 
 
@@ -251,12 +259,26 @@ def _evaluations(db: Database, actor: Actor, made: DemoPilots, today: dt.date) -
         )
 
 
-def _accounts(
-    db: Database, actor: Actor, made: DemoPilots, city: str, password: str
-) -> dict[str, str]:
+def account_names(city: str) -> dict[str, str]:
+    """The demo's pilot accounts when its city is ``city``: user name → role and binding."""
     data = texts()
-    city_account = data["city_drc_account"].format(city=city)
-    body_account = data["pilot_body_account"]
-    users.add_user(db, actor, city_account, "city_drc", password, region=city)
-    users.add_user(db, actor, body_account, "pilot_body", password, pilot=made.pilot_ids[1])
-    return {city_account: f"地级市发展改革委（{city}）", body_account: "试点主体（第一个园区试点）"}
+    body_of = data["pilots"][BODY_ACCOUNT_PILOT]["name"].format(city=city)
+    return {
+        data["city_drc_account"].format(city=city): f"地级市发展改革委，{city}",
+        data["pilot_body_account"]: f"试点主体，{body_of}",
+    }
+
+
+def _accounts(
+    db: Database,
+    actor: Actor,
+    made: DemoPilots,
+    city: str,
+    password: str,
+    cost: users.ScryptParams | None,
+) -> dict[str, str]:
+    city_account, body_account = list(account_names(city))
+    users.add_user(db, actor, city_account, ROLE_CITY_DRC, password, region=city, cost=cost)
+    body_pilot = made.pilot_ids[BODY_ACCOUNT_PILOT]
+    users.add_user(db, actor, body_account, ROLE_PILOT_BODY, password, pilot=body_pilot, cost=cost)
+    return account_names(city)

@@ -24,8 +24,9 @@ from tracker import __version__
 from tracker import demo as demo_data
 from tracker.db import Database
 from tracker.errors import TrackerError
-from tracker.services import plan_lifecycle, plans
+from tracker.services import pilots, plan_lifecycle, plans
 from tracker.services.actor import Actor
+from tracker.services.pilot_plans import PILOT_KIND
 from ui import dialogs, errors
 from ui.account import ChangePasswordDialog
 from ui.import_dialog import ImportFlow
@@ -224,10 +225,22 @@ class MainWindow(MainWindowView):
         if wanted is None or wanted not in self._plans:
             last = self._settings.value(SETTINGS_LAST_PLAN)
             wanted = int(last) if isinstance(last, (int, str)) and str(last).isdigit() else None
-        if (wanted is None or wanted not in self._plans) and found:
-            wanted = found[-1]["id"]
+        if wanted is None or wanted not in self._plans:
+            wanted = self._default_plan(found)
         self.set_plans([(p["id"], _plan_label(p)) for p in found], wanted)
         self.load_plan(self.current_plan_id())
+
+    def _default_plan(self, found: list[dict[str, Any]]) -> int | None:
+        """The plan shown when none was chosen: a pilot body's own pilot plan; otherwise the
+        newest plan that is not a pilot's (pilots' plans are many and small), else the newest."""
+        if not found:
+            return None
+        if self._actor.is_pilot_body:
+            own = [p["plan_id"] for p in pilots.list_pilots(self._db, self._actor)]
+            if own and own[0] in self._plans:
+                return int(own[0])
+        ordinary = [p for p in found if p["kind"] != PILOT_KIND]
+        return int((ordinary or found)[-1]["id"])
 
     def load_plan(self, plan_id: int | None) -> None:
         """Show the tasks of ``plan_id`` (None: no plan)."""

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tracker import config, demo
+from tracker import config, demo, pilot_demo
 from tracker.cli import main
 from tracker.db import Database
 from tracker.errors import InvalidInput
 from tracker.importing.importer import parse_plan
 from tracker.models import AuditRecord, Instruction, User
-from tracker.services import monitoring, periods, plans, task_state, users
+from tracker.services import monitoring, periods, pilot_review, pilots, plans, task_state, users
 
 from conftest import FIXTURES, SEEDS
 from factories import make_plan
@@ -117,18 +117,23 @@ def test_the_demo_has_a_plan_accounts_and_reports_in_every_state(demo_db: Databa
     assert demo.is_demo(demo_db)
     coordinator = demo.sign_in(demo_db)
     assert (coordinator.name, coordinator.is_coordinator) == ("示例协调员", True)
-    listed = plans.list_plans(demo_db, coordinator)
+    listed = [p for p in plans.list_plans(demo_db, coordinator) if p["kind"] != "pilot"]
     assert [p["title"] for p in listed] == ["示例市碳达峰实施方案"]
+    assert demo.sample_plan(demo_db, coordinator) == listed[0]
     assert users.authenticate(demo_db, "交通局填报员", demo.password()).unit_name == "市交通运输局"
-    by_code = {p["code"]: p for p in periods.list_periods(demo_db, coordinator)["periods"]}
+    plan_id = listed[0]["id"]
+    plan_periods = periods.list_periods(demo_db, coordinator, plan_id)["periods"]
+    by_code = {p["code"]: p for p in plan_periods}
     # every lead unit reported (a task with two leads has two reports), so no task of a
     # locked period is 未报送
-    leads = sum(len(t["lead_units"]) for t in plans.list_tasks(demo_db, coordinator))
+    leads = sum(
+        len(t["lead_units"]) for t in plans.list_tasks(demo_db, coordinator, plan_id=plan_id)
+    )
     assert leads > listed[0]["task_count"]
     for code in ("2025H1", "2025H2"):
         assert by_code[code]["locked"] is True
         assert by_code[code]["report_counts"] == {"approved": leads}
-        states = task_state.task_states(demo_db, coordinator, code)
+        states = task_state.task_states(demo_db, coordinator, code, plan_id=plan_id)
         assert task_state.NOT_SUBMITTED not in states.values()
     recent = by_code["2026H1"]["report_counts"]
     assert not by_code["2026H1"]["locked"]
@@ -151,11 +156,44 @@ def test_the_demo_reminders_show_a_late_unit_and_late_submissions(demo_db: Datab
     assert sum(1 for n in summary["by_status"].values() if n) >= 5  # varied statuses
 
 
+def test_the_demo_has_the_schemes_pilots_in_its_city(demo_db: Database) -> None:
+    coordinator = demo.sign_in(demo_db)
+    quotas = {
+        q["type_label"]: (q["count"], q["quota"]) for q in pilots.quota_status(demo_db, coordinator)
+    }
+    assert quotas == {
+        "城市": (1, 1),
+        "园区": (3, 3),
+        "乡村": (3, 3),
+        "社区": (2, 2),
+        "公共机构": (2, 2),
+        "企业": (5, 5),
+    }
+    listed = pilots.list_pilots(demo_db, coordinator)
+    assert {p["region"] for p in listed} == {"示例市"}
+    assert all(p["plan_id"] is not None for p in listed)
+    # the sample plan's city has no province: the pilots' supervisor is its own DRC
+    assert {p["supervisor"] for p in listed} == {"市发展改革委"}
+    states = Counter(
+        r["state"]
+        for r in pilot_review.list_pilot_reports(demo_db, coordinator, "2026H1", today=TODAY)
+    )
+    assert set(states) == {"none", "draft", "submitted", "city_approved", "accepted", "returned"}
+    # the pilot accounts: the city DRC sees the 16 pilots, the pilot body only its own
+    city = users.authenticate(demo_db, "示例市发展改革委", demo.password())
+    body = users.authenticate(demo_db, "绿谷园区填报员", demo.password())
+    assert (city.is_city_drc, body.is_pilot_body) == (True, True)
+    assert len(pilots.list_pilots(demo_db, city)) == 16
+    assert [p["name"] for p in pilots.list_pilots(demo_db, body)] == ["示例市绿谷工业园区"]
+    names = set(pilot_demo.account_names("示例市"))
+    assert names == {"示例市发展改革委", "绿谷园区填报员"}
+
+
 def test_the_demo_was_written_through_the_services(demo_db: Database) -> None:
     with demo_db.reader() as session:
         actions = Counter(session.scalars(select(AuditRecord.action)))
         assert session.scalar(select(func.count()).select_from(Instruction)) >= 1
-        assert session.scalar(select(func.count()).select_from(User)) == 6
+        assert session.scalar(select(func.count()).select_from(User)) == 8  # 2 pilot accounts
     assert actions["import"] == 1
     assert actions["lock_period"] == 2
     assert actions["return_report"] >= 2  # the state and the reason of each returned report
@@ -231,9 +269,17 @@ def test_cli_demo_builds_once_and_refuses_a_working_database(
     out = json.loads(capsys.readouterr().out)
     assert (out["built"], out["database"], out["password"]) == (False, str(path), demo.password())
     assert out["plan"]["title"] == "示例市碳达峰实施方案"
+    assert out["pilots"] == 16 and set(out["accounts"]["pilots"]) == {
+        "示例市发展改革委",
+        "绿谷园区填报员",
+    }
     assert main(["demo", "--db", str(path)]) == 0
     text = capsys.readouterr().out
     assert "已有示例数据库" in text and "密码均为 shili-2024" in text and "--rebuild" in text
+    assert (
+        "碳达峰试点：16 个（示例市" in text
+        and "绿谷园区填报员（试点主体，示例市绿谷工业园区）" in text
+    )
 
     work = tmp_path / "work.sqlite3"
     db = Database.open(str(work))

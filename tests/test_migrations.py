@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from tracker.db import Database, create_db_engine, head_revision, migrate, run_migrations
-from tracker.errors import DatabaseError
+from tracker.errors import AuthenticationFailed, DatabaseError
 from tracker.models import Base
 from tracker.services import periods
 from tracker.services.actor import SYSTEM
@@ -165,6 +165,10 @@ def test_newer_database_is_refused(tmp_path: Path) -> None:
 
 
 def test_model_matches_the_newest_migration(db: Database) -> None:
+    _check_model_matches(db)
+
+
+def _check_model_matches(db: Database) -> None:
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert context.get_current_revision() == head_revision()
@@ -172,6 +176,10 @@ def test_model_matches_the_newest_migration(db: Database) -> None:
 
 
 def test_audit_log_triggers_exist_after_migration(db: Database) -> None:
+    _check_audit_log_append_only(db)
+
+
+def _check_audit_log_append_only(db: Database) -> None:
     with db.engine.begin() as conn:
         conn.execute(
             text(
@@ -452,3 +460,55 @@ def test_upgrade_from_0002_keeps_accounts_active_and_stores_the_default_settings
     assert settings.get(db) == settings.defaults()
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM settings")).scalar() == len(settings.KEYS)
+
+
+# ---------------------------------------------------------------- revision 0006: pilots
+
+
+def test_upgrade_from_0005_keeps_accounts_their_state_and_the_audit_triggers(
+    db: Database,
+) -> None:
+    """0006 adds the pilot bindings to ``users`` (on SQLite by copying the table, which
+    0004 had changed): every account keeps its role, unit and disabled state, and the
+    append-only audit log keeps its triggers."""
+    from tracker.services import users
+
+    _alembic(db.engine, "0005", down=True)
+    hashed = users.hash_password("old-password-1")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO regions (id, name, level, created_at) VALUES (1, '某市', 'city', :at)"
+            ),
+            {"at": dt.datetime.now(dt.UTC)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO units (id, name, region_id, created_at) VALUES (1, '市发改委', 1, :at)"
+            ),
+            {"at": dt.datetime.now(dt.UTC)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO users (name, role, unit_id, password_hash, created_at, disabled)"
+                " VALUES ('管理员', 'coordinator', NULL, :hash, :at, :off),"
+                " ('填报员甲', 'reporter', 1, :hash, :at, :on)"
+            ),
+            {"hash": hashed, "at": dt.datetime.now(dt.UTC), "off": False, "on": True},
+        )
+    migrate(db.engine)
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT name, role, unit_id, disabled, pilot_id, region_id FROM users ORDER BY name"
+            )
+        ).all()
+    assert [(n, r, u, bool(d), p, g) for n, r, u, d, p, g in rows] == [
+        ("填报员甲", "reporter", 1, True, None, None),
+        ("管理员", "coordinator", None, False, None, None),
+    ]
+    assert users.authenticate(db, "管理员", "old-password-1").is_coordinator
+    with pytest.raises(AuthenticationFailed, match="已停用"):
+        users.authenticate(db, "填报员甲", "old-password-1")
+    _check_audit_log_append_only(db)
+    _check_model_matches(db)

@@ -157,7 +157,10 @@ def test_accounts_dialog_changes_a_unit_and_disables_then_enables_an_account(
     assert not dialog.selected()["disabled"]
 
 
-def test_accounts_dialog_is_refused_to_a_reporter(world: World, messages: Messages) -> None:
+def test_accounts_dialog_is_refused_to_a_reporter(
+    qapp: QApplication, world: World, messages: Messages
+) -> None:
+    # qapp: run first in a worker, the dialog would be the process's first widget
     AccountsDialog.ask(None, world.db, world.ndrc)
     assert "仅协调员" in messages.warnings[-1][1]
 

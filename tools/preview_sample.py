@@ -35,9 +35,9 @@ RECENT, ANNUAL, CURRENT = "2026H1", "2025H2", "2026H2"
 TRICKY = "=以“=”开头的文字不会变成公式。\n第二行：✅ 已完成光伏项目验收😀（全角标点：，。；）"
 
 
-def _resend_with_tricky_text(db: Database, coordinator: Actor) -> None:
+def _resend_with_tricky_text(db: Database, coordinator: Actor, plan_id: int) -> None:
     """Edit the first returned lead report of :data:`RECENT` and submit it again."""
-    for task in plans.list_tasks(db, coordinator):
+    for task in plans.list_tasks(db, coordinator, plan_id=plan_id):
         listed = reports.task_reports(db, coordinator, task["id"], RECENT)
         for unit in listed["units"]:
             report = unit["report"]
@@ -73,14 +73,25 @@ def main(argv: list[str]) -> int:
     try:
         demo.build_demo(db, today=TODAY)
         coordinator = demo.sign_in(db)
-        _resend_with_tricky_text(db, coordinator)
+        plan_id = int(demo.sample_plan(db, coordinator)["id"])
+        _resend_with_tricky_text(db, coordinator, plan_id)
         made = [
-            export_ledger(db, coordinator, out / "工作台账.xlsx", period=RECENT, today=TODAY).path,
-            export_report(db, coordinator, out / "半年报告.docx", period=RECENT, today=TODAY).path,
-            export_report(db, coordinator, out / "年度报告.docx", period=ANNUAL, today=TODAY).path,
+            export_ledger(
+                db, coordinator, out / "工作台账.xlsx", plan_id=plan_id, period=RECENT, today=TODAY
+            ).path,
+            export_report(
+                db, coordinator, out / "半年报告.docx", plan_id=plan_id, period=RECENT, today=TODAY
+            ).path,
+            export_report(
+                db, coordinator, out / "年度报告.docx", plan_id=plan_id, period=ANNUAL, today=TODAY
+            ).path,
         ]
         lead_unit = next(iter(demo.texts()["reporters"]))
-        made.extend(export_forms(db, coordinator, out, period=CURRENT, unit=lead_unit).files)
+        made.extend(
+            export_forms(
+                db, coordinator, out, plan_id=plan_id, period=CURRENT, unit=lead_unit
+            ).files
+        )
     finally:
         db.close()
     for path in made:

@@ -4,8 +4,10 @@ A first start shows the program with something in it: the fictional 示例市碳
 (resources/sample, our own writing), a demo coordinator and five unit reporters, and the
 reports of the last periods — two locked periods approved, the latest one past its due date
 with reports awaiting review, one returned, one submitted late and one unit that has not
-reported at all, and a few drafts in the current period. Everything is written through the
-services, so versions, the audit log and the 催办 list are what real use would give.
+reported at all, and a few drafts in the current period — and the scheme's 16 pilots in
+示例市 (:mod:`tracker.pilot_demo`) with a city DRC and a pilot body account. Everything is
+written through the services, so versions, the audit log and the 催办 list are what real
+use would give.
 
 The demo lives in its own SQLite file (:func:`tracker.config.demo_db_path`), never in a
 working database: :func:`build_demo` refuses a database that holds accounts or plans, and
@@ -31,8 +33,11 @@ from tracker import config
 from tracker.db import Database
 from tracker.errors import InvalidInput
 from tracker.models import Plan, Setting, User
+from tracker.pilot_demo import add_demo_pilots
+from tracker.pilot_demo import texts as pilot_texts
 from tracker.services import instructions, periods, plans, reports, users
 from tracker.services.actor import Actor
+from tracker.services.pilot_plans import PILOT_KIND
 
 DEMO_MARKER = "_demo"
 DEMO_TEXTS = config.SAMPLE_DIR / "demo.json"
@@ -71,6 +76,8 @@ class DemoInfo:
     reporters: dict[str, str]  # unit → user name
     periods: dict[str, str] = field(default_factory=dict)  # period code → what it shows
     reports: int = 0
+    pilots: int = 0
+    pilot_accounts: dict[str, str] = field(default_factory=dict)  # user name → what it is
 
 
 def is_demo(db: Database) -> bool:
@@ -84,11 +91,19 @@ def sign_in(db: Database) -> Actor:
     return users.authenticate(db, coordinator_name(), password())
 
 
+def sample_plan(db: Database, actor: Actor) -> dict[str, Any]:
+    """The demo's sample plan as listed (:func:`tracker.services.plans.list_plans`): the
+    one plan that is not a pilot's."""
+    listed = plans.list_plans(db, actor)
+    return next(p for p in listed if p["kind"] != PILOT_KIND)
+
+
 def latest_past_period(db: Database, actor: Actor, today: dt.date | None = None) -> str | None:
-    """The code of the demo plan's latest period past its due date (the one with the most
+    """The code of the sample plan's latest period past its due date (the one with the most
     to look at), or None when none is past yet."""
     today = today or dt.date.today()
-    listed = periods.list_periods(db, actor)["periods"]
+    plan_id = int(sample_plan(db, actor)["id"])
+    listed = periods.list_periods(db, actor, plan_id)["periods"]
     past = [p["code"] for p in listed if dt.date.fromisoformat(p["due_date"]) < today]
     return past[-1] if past else None
 
@@ -307,6 +322,7 @@ def build_demo(
     tasks = plans.list_tasks(db, coordinator, plan_id=plan_id)
     roles = _period_codes(db, coordinator, plan_id, today)
     steps = len(tasks) * (len(roles) + (1 if "recent" in roles else 0))
+    steps += len(pilot_texts()["pilots"])
     filler = _Filler(db, coordinator, reporters, tasks, report_progress, max(steps, 1))
     for offset, role in enumerate(("locked_2", "locked_1")):
         if role in roles:
@@ -316,6 +332,15 @@ def build_demo(
         _fill_cooperating(filler, plan_id, roles["recent"])
     if "current" in roles:
         _fill_current(filler, roles["current"])
+    made = add_demo_pilots(
+        db,
+        coordinator,
+        city=_plan_region(db, plan_id),
+        today=today,
+        password=password(),
+        cost=DEMO_HASH_COST,
+        step=filler.step,
+    )
     _mark(db, today)
     report_progress(filler.total, filler.total)
     return DemoInfo(
@@ -324,7 +349,17 @@ def build_demo(
         reporters={unit: actor.name for unit, actor in reporters.items()},
         periods=_describe(roles),
         reports=filler.written,
+        pilots=len(made.pilot_ids),
+        pilot_accounts=made.accounts,
     )
+
+
+def _plan_region(db: Database, plan_id: int) -> str:
+    """The region that issued the demo plan (示例市): the demo's pilots are there."""
+    with db.reader() as session:
+        plan = session.get(Plan, plan_id)
+        assert plan is not None
+        return plan.region.name
 
 
 def _mark(db: Database, today: dt.date) -> None:

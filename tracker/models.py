@@ -13,10 +13,13 @@ belongs to one region: 银川市's 市发展改革委 is not 广元市's (revisi
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -31,7 +34,9 @@ from sqlalchemy import (
     false,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -442,7 +447,9 @@ class Instruction(Base):
 
 
 class User(Base):
-    """An account: role ``coordinator`` (协调员) or ``reporter`` (填报员, bound to one unit)."""
+    """An account: role ``coordinator`` (协调员) or ``reporter`` (填报员, bound to one unit);
+    since revision 0006 also ``pilot_body`` (试点主体, bound to a pilot and to the pilot
+    body's unit) or ``city_drc`` (地级市发展改革委, bound to a region: the city's pilots)."""
 
     __tablename__ = "users"
 
@@ -454,6 +461,9 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Revision 0004: a disabled account cannot sign in; it stays for the audit trail.
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Revision 0006: what a pilot body's / a city DRC's account is bound to.
+    pilot_id: Mapped[int | None] = mapped_column(ForeignKey("pilots.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
 
     unit: Mapped[Unit | None] = relationship()
 
@@ -498,3 +508,305 @@ class StatusDefinition(Base):
     # a task with several leads is the least advanced of theirs, and the one status with
     # the top rank means done (see tracker/services/task_state.py).
     rank: Mapped[int] = mapped_column(Integer)
+
+
+# ============================================================================================
+# Pilots (revision 0006): pilots, their key projects, experience records, two-level review.
+# ============================================================================================
+
+
+class ScaledDecimal(TypeDecorator[Decimal]):
+    """An exact decimal with ``scale`` places, stored as a whole number of its smallest step
+    (an amount in 万元 with 4 places is stored in 元): exact on SQLite, which has no
+    decimal type, and on PostgreSQL alike, and summed exactly by the database."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, scale: int = 4) -> None:
+        super().__init__()
+        self.scale = scale
+        self._step = Decimal(1).scaleb(-scale)
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        """A decimal to the stored whole number; more places than ``scale`` is a bug."""
+        if value is None:
+            return None
+        scaled = Decimal(value).scaleb(self.scale)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.scale} decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        """The stored whole number (a sum may come back as a decimal) to a decimal."""
+        if value is None:
+            return None
+        return Decimal(int(value)).scaleb(-self.scale).quantize(self._step)
+
+
+# 万元 and 万吨CO₂, to four places (1 元, 1 吨).
+Money = ScaledDecimal(4)
+Tonnage = ScaledDecimal(4)
+
+
+class Pilot(Base):
+    """A pilot (试点): one of the six types, its body (试点主体) with a unit of the same name
+    in the pilot's region, the city DRC that supervises it (a unit), and its plan
+    (试点实施方案, a :class:`Plan` of kind ``pilot``) once it has one."""
+
+    __tablename__ = "pilots"
+    __table_args__ = (UniqueConstraint("name", name="uq_pilots_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_type: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    body_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    supervisor_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="building")
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL"), unique=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    region: Mapped[Region] = relationship()
+    body_unit: Mapped[Unit] = relationship(foreign_keys=[body_unit_id])
+    supervisor: Mapped[Unit] = relationship(foreign_keys=[supervisor_unit_id])
+    plan: Mapped[Plan | None] = relationship()
+
+
+class PilotQuota(Base):
+    """How many pilots of a type the scheme sets (定额); seeded from ``resources/pilots.json``
+    when first changed, editable by a coordinator. More pilots than this is only a warning."""
+
+    __tablename__ = "pilot_quotas"
+
+    pilot_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    quota: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class Project(Base):
+    """A key project (重大项目) of a pilot: 谋划 → 开工 → 投产 → 达效, with its investment."""
+
+    __tablename__ = "projects"
+    __table_args__ = (
+        UniqueConstraint("pilot_id", "code", name="uq_projects_pilot_code"),
+        CheckConstraint("total_investment >= 0", name="total_investment_not_negative"),
+        CheckConstraint("expected_reduction >= 0", name="expected_reduction_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))  # 项目编号 within the pilot: 1, 2 …
+    name: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(200), default="")  # 项目业主
+    location: Mapped[str] = mapped_column(String(200), default="")  # 建设地点
+    total_investment: Mapped[Decimal | None] = mapped_column(Money)  # 总投资，万元
+    expected_reduction: Mapped[Decimal | None] = mapped_column(Tonnage)  # 预计减碳，万吨CO₂
+    planned_start: Mapped[dt.date | None] = mapped_column(Date)
+    planned_finish: Mapped[dt.date | None] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(20), default="planning")
+    started_on: Mapped[dt.date | None] = mapped_column(Date)  # 开工
+    operating_on: Mapped[dt.date | None] = mapped_column(Date)  # 投产
+    effective_on: Mapped[dt.date | None] = mapped_column(Date)  # 达效
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    pilot: Mapped[Pilot] = relationship()
+    investments: Mapped[list[ProjectInvestment]] = relationship(
+        back_populates="project",
+        order_by="ProjectInvestment.year",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    stage_changes: Mapped[list[ProjectStageChange]] = relationship(
+        back_populates="project",
+        order_by="ProjectStageChange.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    task_links: Mapped[list[ProjectTask]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ProjectInvestment(Base):
+    """A project's investment in one year (年度投资, 万元): planned and completed."""
+
+    __tablename__ = "project_investments"
+    __table_args__ = (
+        CheckConstraint("planned >= 0", name="planned_not_negative"),
+        CheckConstraint("completed >= 0", name="completed_not_negative"),
+    )
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    planned: Mapped[Decimal | None] = mapped_column(Money)
+    completed: Mapped[Decimal | None] = mapped_column(Money)
+
+    project: Mapped[Project] = relationship(back_populates="investments")
+
+
+class ProjectStageChange(Base):
+    """One change of a project's stage: from, to, the date it happened, and the reason
+    (required when the project goes back)."""
+
+    __tablename__ = "project_stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
+    changed_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+
+    project: Mapped[Project] = relationship(back_populates="stage_changes")
+
+
+class ProjectProgress(Base):
+    """What a project achieved in one reporting period (本期进展), by period code."""
+
+    __tablename__ = "project_progress"
+    __table_args__ = (
+        UniqueConstraint("project_id", "period_code", name="uq_project_progress_project_period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    period_code: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    project: Mapped[Project] = relationship()
+
+
+class ProjectTask(Base):
+    """A project serves a task of its pilot's plan."""
+
+    __tablename__ = "project_tasks"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    project: Mapped[Project] = relationship(back_populates="task_links")
+
+
+class Experience(Base):
+    """An experience record (经验做法 / 典型案例) of a pilot: ``chosen`` ones go into the
+    pilot's report; the regional DRC marks one ``promoted`` (推广)."""
+
+    __tablename__ = "experiences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="practice")
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    period_code: Mapped[str | None] = mapped_column(String(10))
+    tags: Mapped[str] = mapped_column(String(500), default="")  # 、-separated
+    chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    promoted: Mapped[bool] = mapped_column(Boolean, default=False)
+    promoted_at: Mapped[dt.datetime | None] = mapped_column()
+    promoted_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class PilotReport(Base):
+    """A pilot's half-year progress report (试点建设进展情况) for one period, and its
+    two-level review: 草稿 → 已报送 (to the city DRC) → 市级已审核 (on to the regional DRC)
+    → 自治区已审核, or → 已退回 by either level, with who and when at each step."""
+
+    __tablename__ = "pilot_reports"
+    __table_args__ = (
+        UniqueConstraint("pilot_id", "period_code", name="uq_pilot_reports_pilot_period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"))
+    period_code: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    overall: Mapped[str] = mapped_column(Text, default="")  # 总体进展
+    innovation: Mapped[str] = mapped_column(Text, default="")  # 政策机制创新
+    problems: Mapped[str] = mapped_column(Text, default="")  # 存在的问题
+    next_steps: Mapped[str] = mapped_column(Text, default="")  # 下一步工作计划
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_submitted_at: Mapped[dt.datetime | None] = mapped_column()
+    submitted_at: Mapped[dt.datetime | None] = mapped_column()
+    submitted_by: Mapped[str | None] = mapped_column(String(100))
+    city_approved_at: Mapped[dt.datetime | None] = mapped_column()
+    city_approved_by: Mapped[str | None] = mapped_column(String(100))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column()
+    accepted_by: Mapped[str | None] = mapped_column(String(100))
+    returned_at: Mapped[dt.datetime | None] = mapped_column()
+    returned_by: Mapped[str | None] = mapped_column(String(100))
+    return_level: Mapped[str | None] = mapped_column(String(10))  # city | region
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    pilot: Mapped[Pilot] = relationship()
+
+
+class PilotEvaluation(Base):
+    """The regional DRC's verdict on a pilot for a period (评估): 成效突出 (通报表扬), 正常,
+    or 进度滞后 with a deadline to correct by (限期整改, shown in 催办 until rectified).
+    The period code ``FINAL`` is the evaluation of a completed pilot (成效评价)."""
+
+    __tablename__ = "pilot_evaluations"
+    __table_args__ = (
+        UniqueConstraint("pilot_id", "period_code", name="uq_pilot_evaluations_pilot_period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"))
+    period_code: Mapped[str] = mapped_column(String(10))
+    verdict: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    rectified_on: Mapped[dt.date | None] = mapped_column(Date)
+    rectified_note: Mapped[str | None] = mapped_column(Text)
+    evaluated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    evaluated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

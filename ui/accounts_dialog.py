@@ -20,6 +20,7 @@ from tracker.services import users
 from tracker.services.actor import ROLE_REPORTER, Actor
 from ui import dialogs, errors
 from ui.account import check_new_account
+from ui.progress_models import bound_to
 from ui.views.accounts_dialog_view import (
     AccountsDialogView,
     AddUserView,
@@ -89,6 +90,16 @@ class AddUserDialog(AddUserView):
         return dialog.added
 
 
+def _roles_for(user: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The roles offered for ``user``: coordinator and reporter, and a pilot account's own
+    role (kept with its pilot or region; the pilot roles are given with the CLI)."""
+    roles = list(users.ROLES.items())
+    role = str(user["role"])
+    if role not in users.ROLES:
+        roles.append((role, users.ALL_ROLES.get(role, role)))
+    return roles
+
+
 class EditUserDialog(EditUserView):
     """Changes an account's role and unit through :func:`tracker.services.users.update_user`."""
 
@@ -96,7 +107,7 @@ class EditUserDialog(EditUserView):
         self, db: Database, actor: Actor, user: Mapping[str, Any], parent: QWidget | None = None
     ) -> None:
         units = [u["label"] for u in unit_service.list_units(db)]
-        super().__init__(str(user["name"]), list(users.ROLES.items()), units, parent)
+        super().__init__(str(user["name"]), _roles_for(user), units, parent)
         self._db, self._actor, self._name = db, actor, str(user["name"])
         self.done_ok = False
         self.role_combo.setCurrentIndex(max(self.role_combo.findData(user["role"]), 0))
@@ -216,7 +227,7 @@ class AccountsDialog(AccountsDialogView):
             return
         self.reload(select=str(user["name"]))
         changed = self.selected() or user
-        unit = f"，{changed['unit']}" if changed.get("unit") else ""
+        unit = f"，{bound_to(changed)}" if bound_to(changed) else ""
         self.message_label.setText(
             _EDITED.format(name=changed["name"], role=changed["role_label"], unit=unit)
         )

@@ -24,8 +24,9 @@ from tracker import __version__
 from tracker import demo as demo_data
 from tracker.db import Database
 from tracker.errors import TrackerError
-from tracker.services import plan_lifecycle, plans
+from tracker.services import pilots, plan_lifecycle, plans, users
 from tracker.services.actor import Actor
+from tracker.services.pilot_plans import PILOT_KIND
 from ui import dialogs, errors
 from ui.account import ChangePasswordDialog
 from ui.import_dialog import ImportFlow
@@ -62,8 +63,6 @@ _COUNTS = "共 {total} 项任务，当前显示 {shown} 项"
 _COUNTS_NO_PLAN = "尚未导入实施方案：请选择“文件 → 导入实施方案…”"
 _WARNINGS_NOTE = "，导入警告 {count} 条"
 _USER = "用户：{name}（{role}）"
-_ROLE_COORDINATOR = "协调员"
-_ROLE_REPORTER = "填报员"
 _DATABASE = "数据库：{where}"
 _COORDINATOR_ONLY = "仅协调员可以使用此功能"
 _NO_PLAN_TITLE = "导入警告"
@@ -148,7 +147,7 @@ class MainWindow(MainWindowView):
         self._detail_dialog: TaskDetailDialog | None = None
         self.import_flow: ImportFlow | None = None
         self.database_label.setText(_DATABASE.format(where=describe_database(db)))
-        role = _ROLE_COORDINATOR if actor.is_coordinator else _ROLE_REPORTER
+        role = users.ALL_ROLES.get(actor.role, actor.role)
         self.user_label.setText(_USER.format(name=actor.name, role=role))
         self._show_mode(demo)
         if not actor.is_coordinator:
@@ -224,10 +223,24 @@ class MainWindow(MainWindowView):
         if wanted is None or wanted not in self._plans:
             last = self._settings.value(SETTINGS_LAST_PLAN)
             wanted = int(last) if isinstance(last, (int, str)) and str(last).isdigit() else None
-        if (wanted is None or wanted not in self._plans) and found:
-            wanted = found[-1]["id"]
+        if wanted is None or wanted not in self._plans:
+            wanted = self._default_plan(found)
         self.set_plans([(p["id"], _plan_label(p)) for p in found], wanted)
         self.load_plan(self.current_plan_id())
+
+    def _default_plan(self, found: list[dict[str, Any]]) -> int | None:
+        """The plan shown when none was chosen: for a pilot account the plan of (the first
+        of) its pilots; otherwise the newest plan that is not a pilot's (pilots' plans are
+        many and small), else the newest."""
+        if not found:
+            return None
+        if self._actor.is_pilot_body or self._actor.is_city_drc:
+            seen = [p["plan_id"] for p in pilots.list_pilots(self._db, self._actor)]
+            own = [plan_id for plan_id in seen if plan_id in self._plans]
+            if own:
+                return int(own[0])
+        ordinary = [p for p in found if p["kind"] != PILOT_KIND]
+        return int((ordinary or found)[-1]["id"])
 
     def load_plan(self, plan_id: int | None) -> None:
         """Show the tasks of ``plan_id`` (None: no plan)."""

@@ -651,16 +651,30 @@ def _local_time(stored: Any) -> str:
     return format_time(dt.datetime.fromisoformat(str(stored))) or ""
 
 
+_BOUND_PILOT = "试点：{pilot}"
+_BOUND_REGION = "地区：{region}"
+
+
+def bound_to(user: Mapping[str, Any]) -> str:
+    """What an account is bound to, as the accounts list shows it: a pilot body's pilot, a
+    city DRC's region, else the unit (``""`` for none)."""
+    if user.get("pilot"):
+        return _BOUND_PILOT.format(pilot=user["pilot"])
+    if user.get("region"):
+        return _BOUND_REGION.format(region=user["region"])
+    return str(user.get("unit") or "")
+
+
 class UserModel(_RecordTableModel):
     """Accounts (:func:`tracker.services.users.list_users`)."""
 
-    HEADERS = ("用户名", "角色", "单位", "状态", "创建时间")
+    HEADERS = ("用户名", "角色", "单位 / 试点 / 地区", "状态", "创建时间")
 
     def _cells_of(self, record: Mapping[str, Any]) -> tuple[str, ...]:
         return (
             str(record.get("name") or ""),
             str(record.get("role_label") or ""),
-            str(record.get("unit") or "—"),
+            bound_to(record) or "—",
             str(record.get("state_label") or ""),
             _local_time(record.get("created_at")),
         )

@@ -14,14 +14,16 @@ import sys
 from collections.abc import Sequence
 
 from tracker import __version__
-from tracker.cli import accounts, demo, outputs, plans, progress
+from tracker.cli import accounts, demo, outputs, pilots, plans, progress
 from tracker.cli import settings as settings_commands
 from tracker.cli.common import Handler
 from tracker.db import Database
 from tracker.errors import TrackerError
 
 # One module per command group; each has ``register(subparsers)`` and sets ``handler``.
-COMMAND_MODULES = (plans, accounts, settings_commands, demo, progress, outputs)
+# ``pilots`` adds ``export pilot-overview`` to the ``export`` group of the outputs module,
+# so it comes after it.
+COMMAND_MODULES = (plans, accounts, settings_commands, demo, progress, outputs, pilots)
 
 
 def build_parser() -> argparse.ArgumentParser:

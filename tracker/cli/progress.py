@@ -265,6 +265,10 @@ def _cmd_remind(db: Database, args: argparse.Namespace) -> int:
                 f"  {unit['unit']}：未报送 {unit['missing_tasks']} 项"
                 f"（逾期 {unit['overdue_tasks']} 项）"
             )
+    if "pilots" in data:
+        from tracker.cli.pilots import print_pilot_reminders
+
+        print_pilot_reminders(data["pilots"])
     return 0
 
 

@@ -29,7 +29,7 @@ from tracker.importing.table_plan import (
     text_tables,
 )
 from tracker.importing.targets import extract_targets
-from tracker.importing.text_plan import RawTask, tasks_from_outline
+from tracker.importing.text_plan import RawTask, tasks_from_outline, tasks_from_structure
 from tracker.importing.units import UnitResolver, split_unit_list
 from tracker.importing.vocabulary import alternation, vocabulary
 
@@ -56,18 +56,21 @@ def parse_plan(
     aliases: AliasSource | None = None,
     region: RegionSpec | None = None,
     progress: Progress | None = None,
+    pilot: bool = False,
 ) -> ParsedPlan:
     """Read a plan file (.txt, .docx, .xlsx, .pdf, or a legacy .doc/.wps/.xls/.et converted
     by LibreOffice) and return its task breakdown as a preview.
 
     ``region`` is the issuer when a person named it; otherwise it is read from the title.
+    ``pilot`` reads a pilot's 试点实施方案, whose tasks may name no units at all: the
+    numbered items are then the tasks (see :func:`tracker.importing.text_plan.tasks_from_structure`).
     Raises :class:`ImportFailed` for a file that cannot be read or holds no breakdown.
     """
     report = progress or (lambda _done, _total: None)
     report(0, STEPS)
     document = read_document(path)
     report(1, STEPS)
-    return parse_document(document, aliases=aliases, region=region, progress=report)
+    return parse_document(document, aliases=aliases, region=region, progress=report, pilot=pilot)
 
 
 def parse_document(
@@ -76,6 +79,7 @@ def parse_document(
     aliases: AliasSource | None = None,
     region: RegionSpec | None = None,
     progress: Progress | None = None,
+    pilot: bool = False,
 ) -> ParsedPlan:
     """Parse an already-read document (see :func:`parse_plan`)."""
     report = progress or (lambda _done, _total: None)
@@ -120,15 +124,29 @@ def parse_document(
         plan.warnings.extend(warnings)
         for raw in raw_tasks:
             plan.tasks.append(_task_from_text(raw, resolver, plan.warnings))
+    if pilot:
+        plan.kind = "pilot"
+        if not plan.tasks and body_root is not None:
+            _tasks_from_structure(plan, body_root)
     report(3, STEPS)
 
     if not plan.tasks:
+        if pilot:
+            raise ImportFailed(
+                document.path.name,
+                "没有找到任务：文件中既没有任务分工表或责任单位标注，也没有按“一、（一）1.”编号的任务条目",
+            )
         if document.format == "xlsx" or (tables and not body_lines):
             problem = "没有找到任务分工表：需要一行表头，含“牵头单位”或“责任单位”，以及“主要工作”或“行动措施”等列"
         else:
             problem = (
                 "没有找到任务分工：文件中既没有任务分工表，也没有“（责任单位：…）”“（…牵头，…按职责分工负责）”"
                 "等责任分工标注，无法确定各项任务的牵头和配合单位"
+            )
+        if plan.kind == "pilot":
+            problem += (
+                "。如这是一个试点的试点实施方案，请用 tracker pilot import-plan 试点 文件 导入，"
+                "未写明责任单位的任务由试点主体牵头"
             )
         raise ImportFailed(document.path.name, problem)
     _unique_codes(plan)
@@ -186,6 +204,37 @@ def _task_from_text(
         targets=extract_targets(raw.content),
         where=raw.where,
     )
+
+
+def _tasks_from_structure(plan: ParsedPlan, root: Node) -> None:
+    """A pilot's plan that names no units: its numbered items, each led by the pilot body."""
+    plan.method = "outline"
+    for raw in tasks_from_structure(root):
+        area_code, area_title = (
+            (raw.area.marker, raw.area.title) if raw.area else ("", "（未分组）")
+        )
+        plan.tasks.append(
+            ParsedTask(
+                area_code=area_code,
+                area_title=area_title,
+                code=raw.code,
+                title=raw.title,
+                content=raw.content,
+                lead_units=[],
+                cooperating_units=[],
+                targets=extract_targets(raw.content),
+                where=raw.where,
+            )
+        )
+    if plan.tasks:
+        plan.warnings.insert(
+            0,
+            ImportWarning(
+                "文件",
+                f"文件中没有写明责任单位：按章节编号读取了 {len(plan.tasks)} 项任务，"
+                "均由试点主体牵头（可在预览中改动）",
+            ),
+        )
 
 
 def _split_combined(text: str) -> tuple[list[str], list[str]]:

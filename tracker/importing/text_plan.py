@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from tracker.importing.annotations import Annotation, blanket_units, find_annotations
 from tracker.importing.outline import LEVEL_ITEM, LEVEL_SECTION, Node, heading_of
 from tracker.importing.result import ImportWarning
+from tracker.importing.vocabulary import vocabulary
 
 
 @dataclass
@@ -226,3 +227,48 @@ def _collect_blanket_sentences(text: str, blanket: list[str]) -> None:
         units = blanket_units(sentence)
         if units:
             blanket.extend(n for n in units if n not in blanket)
+
+
+# ---------------------------------------------------------------- plans that name no units
+
+
+def _context(node: Node) -> bool:
+    """A heading that introduces the document (指导思想, 主要目标 …) rather than tasks."""
+    words = vocabulary().context_headings
+    return any(word in node.title for word in words)
+
+
+def _full_text(node: Node) -> str:
+    """A node's text with the text of every node below it (a measure and its （1）（2）)."""
+    return node.text + "".join(f"{n.marker}{n.text}" for n in node.walk()[1:])
+
+
+def tasks_from_structure(root: Node) -> list[RawTask]:
+    """The tasks of a document that names no responsible units at all (a pilot's
+    试点实施方案: the pilot body leads every task), read from its numbering: every numbered
+    item (1.) is a task, with its sub-items; a section (（一）) without items is a task of
+    its chapter. Chapters and sections that introduce the document (指导思想, 主要目标 …,
+    see ``context_headings`` in resources/vocabulary.json) hold no task."""
+    tasks: list[RawTask] = []
+    for node in root.walk():
+        if node.level == 0 or any(_context(n) for n in [node, *node.ancestors()] if n.level):
+            continue
+        items = node.level == LEVEL_ITEM
+        bare_section = node.level == LEVEL_SECTION and not any(
+            child.level >= LEVEL_ITEM for child in node.children
+        )
+        if not (items or bare_section):
+            continue
+        content = strip_heading(_full_text(node), node.title)
+        tasks.append(
+            RawTask(
+                area=area_of(node),
+                code=code_of(node),
+                title=node.title,
+                content=content,
+                leads=[],
+                cooperating=[],
+                where=str(node.place),
+            )
+        )
+    return tasks

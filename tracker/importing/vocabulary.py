@@ -50,6 +50,7 @@ class Vocabulary:
     levels: tuple[str, ...]  # 自治区, 省, 市, 县 …
     indicator_endings: tuple[str, ...]  # how an indicator's name ends: 率, 比重, 能耗 …
     indicator_tail_starts: tuple[str, ...]  # where a shared indicator tail begins: 生产, 单位 …
+    context_headings: tuple[str, ...] = ()  # 指导思想, 主要目标 …: chapters that hold no task
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -86,6 +87,7 @@ def vocabulary() -> Vocabulary:
         levels=tuple(stems["levels"]),
         indicator_endings=tuple(words["indicators"]["endings"]),
         indicator_tail_starts=tuple(words["indicators"]["tail_starts"]),
+        context_headings=tuple(words.get("context_headings", ())),
     )
 
 

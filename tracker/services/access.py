@@ -10,12 +10,13 @@ import datetime as dt
 import re
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import InvalidInput, NotFound, PeriodLocked, PermissionDenied, PlanArchived
 from tracker.models import Period, Plan, ProgressReport, Region, Task, TaskUnit, Unit, UnitAlias
 from tracker.services.actor import Actor
+from tracker.services.pilot_access import pilot_task_filter
 from tracker.services.regions import labels_by_id, split_unit_label, unit_label
 
 ROLE_LABELS = {"lead": "牵头", "cooperating": "配合", "former": "已移出（修订版）"}
@@ -202,14 +203,20 @@ def task_roles(session: Session, task_id: int) -> dict[int, str]:
 
 
 def require_task_visible(session: Session, actor: Actor, task: Task) -> dict[int, str]:
-    """Check a reporter's unit leads or cooperates on ``task``; returns the task's roles."""
+    """Check a reporter's unit leads or cooperates on ``task`` (or the task is in the plan
+    of a pilot the account may see); returns the task's roles."""
     roles = task_roles(session, task.id)
-    if not actor.is_coordinator and (actor.unit_id is None or actor.unit_id not in roles):
-        raise PermissionDenied(
-            f"用户“{actor.name}”（{actor.unit_name or '未绑定单位'}）无权查看或填报任务 {task.id}"
-            f"（{task.measure_title}）：该单位不是此任务的牵头或配合单位。"
-        )
-    return roles
+    if actor.is_coordinator or (actor.unit_id is not None and actor.unit_id in roles):
+        return roles
+    pilot_tasks = pilot_task_filter(actor)
+    if pilot_tasks is not None and session.scalar(
+        select(Task.id).where(Task.id == task.id, pilot_tasks)
+    ):
+        return roles
+    raise PermissionDenied(
+        f"用户“{actor.name}”（{actor.unit_name or '未绑定单位'}）无权查看或填报任务 {task.id}"
+        f"（{task.measure_title}）：该单位不是此任务的牵头或配合单位。"
+    )
 
 
 def resolve_unit(
@@ -232,7 +239,10 @@ def resolve_unit(
                 f"请用 --unit 指明填报单位（任务 {task.id} 的单位："
                 f"{unit_names(session, task.id)}）。"
             )
-        assert actor.unit_id is not None  # require_task_visible passed
+        if actor.unit_id is None:  # an account that sees the task through its pilot
+            raise InvalidInput(
+                f"请用 --unit 指明单位（任务 {task.id} 的单位：{unit_names(session, task.id)}）。"
+            )
         found = session.get(Unit, actor.unit_id)
         if found is None:
             raise NotFound(f"用户“{actor.name}”绑定的单位已不存在。")
@@ -284,12 +294,20 @@ def unit_names(session: Session, task_id: int) -> str:
     return "、".join(f"{labels[uid]}（{ROLE_LABELS.get(role, role)}）" for uid, role in rows)
 
 
-def visible_task_filter(actor: Actor) -> ColumnElement[bool]:
-    """A WHERE clause limiting tasks to the current ones (not archived by a revision) and,
-    for a reporter, to those of the reporter's unit."""
-    current = Task.archived_at.is_(None)
+def task_scope(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause limiting tasks to those ``actor`` may see: for a reporter those of
+    the reporter's unit, for a pilot body or city DRC also the tasks of the pilots it sees;
+    None for a coordinator (every task)."""
     if actor.is_coordinator:
-        return current
-    return current & Task.id.in_(
-        select(TaskUnit.task_id).where(TaskUnit.unit_id == (actor.unit_id or -1))
-    )
+        return None
+    own = Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == (actor.unit_id or -1)))
+    pilot_tasks = pilot_task_filter(actor)
+    return own if pilot_tasks is None else or_(own, pilot_tasks)
+
+
+def visible_task_filter(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause limiting tasks to the current ones (not archived by a revision) and
+    to those ``actor`` may see (:func:`task_scope`)."""
+    current = Task.archived_at.is_(None)
+    scope = task_scope(actor)
+    return current if scope is None else current & scope

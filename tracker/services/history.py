@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker.db import Database
-from tracker.models import AuditRecord, TaskUnit
-from tracker.services.access import find_task, format_time, require_task_visible
+from tracker.models import AuditRecord, Task
+from tracker.services.access import find_task, format_time, require_task_visible, task_scope
 from tracker.services.actor import Actor
 
 DEFAULT_LIMIT = 200
@@ -109,11 +109,9 @@ def list_audit(
             require_task_visible(session, actor, find_task(session, task_id))
             query = query.where(AuditRecord.task_id == task_id)
         elif not actor.is_coordinator:
-            query = query.where(
-                AuditRecord.task_id.in_(
-                    select(TaskUnit.task_id).where(TaskUnit.unit_id == (actor.unit_id or -1))
-                )
-            )
+            scope = task_scope(actor)
+            assert scope is not None
+            query = query.where(AuditRecord.task_id.in_(select(Task.id).where(scope)))
         query = query.order_by(AuditRecord.id.desc())
         if limit is not None:
             query = query.limit(limit)

@@ -123,7 +123,8 @@ def remind(
     is missing, else the leads' state even when a cooperating unit is still missing).
 
     Also the count per unit, how many of the expected reports are in, and how many tasks
-    are 未报送 as a whole (``unreported_tasks``).
+    are 未报送 as a whole (``unreported_tasks``); over all plans (no ``plan_id``) also the
+    pilot part (``pilots``, see :func:`tracker.services.pilot_review.pilot_reminders`).
     """
     today = today or dt.date.today()
     with db.reader() as session:
@@ -223,7 +224,7 @@ def remind(
                 (entry["period_id"], entry["task_id"]), NOT_SUBMITTED_STATUS
             )
         expected, submitted, late = counts[0] or 0, int(counts[1] or 0), int(counts[2] or 0)
-        return {
+        result: dict[str, Any] = {
             "period": periods[0].code,
             "today": today.isoformat(),
             "periods": _period_info(session, periods, today),
@@ -234,6 +235,12 @@ def remind(
             "tasks": tasks,
             "units": sorted(per_unit.values(), key=lambda u: (-u["missing_tasks"], u["unit"])),
         }
+    if plan_id is None:
+        # The pilots' half-year reports, their reviews and open correction orders (试点).
+        from tracker.services.pilot_review import pilot_reminders
+
+        result["pilots"] = pilot_reminders(db, actor, result["period"], today=today)
+    return result
 
 
 # ---------------------------------------------------------------- summary

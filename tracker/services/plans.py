@@ -36,7 +36,7 @@ from tracker.models import (
     TaskUnit,
 )
 from tracker.services import audit
-from tracker.services.access import find_unit, format_time
+from tracker.services.access import find_unit, format_time, task_scope
 from tracker.services.actor import Actor
 from tracker.services.periods import create_periods
 from tracker.services.plan_store import ensure_areas, insert_tasks, unit_ids
@@ -71,12 +71,14 @@ def preview_import(
     *,
     region: str | RegionSpec | None = None,
     province: str | None = None,
+    pilot: bool = False,
 ) -> ParsedPlan:
     """Read and parse a plan document without storing anything (the preview).
 
     The issuing region is read from the title unless ``region`` names it (with
     ``province`` for a region the program does not know); unit names are read with the
-    stored aliases of that region and the regions above it.
+    stored aliases of that region and the regions above it. ``pilot`` reads a pilot's
+    试点实施方案, whose tasks may name no units (see :func:`tracker.importing.importer.parse_plan`).
     """
     spec = _region_spec(db, region, province)
     # Imported here: the readers (Word, Excel, fuzzy matching) are not needed to start.
@@ -87,7 +89,7 @@ def preview_import(
         def aliases(found: RegionSpec | None) -> dict[str, str]:
             return aliases_in(session, spec_chain(session, found))
 
-        return parse_plan(Path(path), aliases=aliases, region=spec, progress=progress)
+        return parse_plan(Path(path), aliases=aliases, region=spec, progress=progress, pilot=pilot)
 
 
 def _region_spec(
@@ -235,9 +237,10 @@ def prepare_import(
     *,
     region: str | RegionSpec | None = None,
     province: str | None = None,
+    pilot: bool = False,
 ) -> ImportPreview:
     """:func:`preview_import`, with the region's status and the revision base."""
-    parsed = preview_import(db, path, progress, region=region, province=province)
+    parsed = preview_import(db, path, progress, region=region, province=province, pilot=pilot)
     return ImportPreview(
         Path(path), parsed, region_status(db, parsed.region), find_revision_base(db, parsed)
     )
@@ -306,24 +309,31 @@ def commit_import(
 def _commit(
     db: Database, parsed: ParsedPlan, actor: Actor, expect: Expectation | None
 ) -> CommitResult:
-    assert parsed.region is not None
     with db.session() as session:
-        known = session.scalar(
-            select(PlanSource).where(PlanSource.content_hash == parsed.content_hash)
-        )
-        if known is not None:
-            return CommitResult(known.plan_id, created=False, revision=known.revision)
-        region = ensure_region(session, parsed.region, actor)
-        # One import per region at a time (PostgreSQL): two new plans of one title cannot
-        # both be created, and a revision is applied to the plan as it is.
-        session.scalar(select(Region.id).where(Region.id == region.id).with_for_update())
-        chain = stored_chain(region)
-        target = _revision_target(session, parsed.title, region.id)
-        _check_expectation(session, parsed, target, expect)
-        if target is None:
-            plan_id = _store_new(session, parsed, region, chain, actor)
-            return CommitResult(plan_id, created=True)
-        return _store_revision(session, parsed, target, chain, actor)
+        return store_parsed(session, parsed, actor, expect)
+
+
+def store_parsed(
+    session: Session, parsed: ParsedPlan, actor: Actor, expect: Expectation | None
+) -> CommitResult:
+    """The body of :func:`commit_import` inside the caller's transaction (a pilot's plan
+    is stored and linked to its pilot in one transaction); rights and the region are the
+    caller's to check."""
+    assert parsed.region is not None
+    known = session.scalar(select(PlanSource).where(PlanSource.content_hash == parsed.content_hash))
+    if known is not None:
+        return CommitResult(known.plan_id, created=False, revision=known.revision)
+    region = ensure_region(session, parsed.region, actor)
+    # One import per region at a time (PostgreSQL): two new plans of one title cannot
+    # both be created, and a revision is applied to the plan as it is.
+    session.scalar(select(Region.id).where(Region.id == region.id).with_for_update())
+    chain = stored_chain(region)
+    target = _revision_target(session, parsed.title, region.id)
+    _check_expectation(session, parsed, target, expect)
+    if target is None:
+        plan_id = _store_new(session, parsed, region, chain, actor)
+        return CommitResult(plan_id, created=True)
+    return _store_revision(session, parsed, target, chain, actor)
 
 
 def _check_expectation(
@@ -556,10 +566,9 @@ def list_tasks(
         unit_ids: list[int] = []
         if unit is not None:
             unit_ids.append(find_unit(session, unit).id)
-        if not actor.is_coordinator:
-            if actor.unit_id is None:
-                return []
-            unit_ids.append(actor.unit_id)
+        scope = task_scope(actor)
+        if scope is not None:
+            ids = ids.where(scope)
         for uid in unit_ids:
             ids = ids.where(Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == uid)))
         return _task_records(session, ids)

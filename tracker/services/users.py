@@ -1,4 +1,6 @@
-"""Accounts and sign-in: coordinators (协调员) and unit reporters (填报员).
+"""Accounts and sign-in: coordinators (协调员), unit reporters (填报员), and — since
+revision 0006 — pilot bodies (试点主体) and city DRCs (地级市发展改革委), whose bindings are
+checked in :mod:`tracker.services.pilot_accounts`.
 
 Passwords are stored as salted scrypt hashes (memory-hard; the parameters are kept in the
 hash so they can be raised later) and compared in constant time. The first account of a
@@ -28,6 +30,14 @@ from tracker.services import audit
 from tracker.services import settings as settings_service
 from tracker.services.access import find_unit
 from tracker.services.actor import ROLE_COORDINATOR, ROLE_REPORTER, Actor
+from tracker.services.pilot_accounts import (
+    PILOT_ROLES,
+    Binding,
+    bind,
+    binding_labels,
+    check_arguments,
+    rebind,
+)
 from tracker.services.regions import labels_by_id
 
 ENV_USER = "TRACKER_USER"
@@ -35,6 +45,8 @@ ENV_PASSWORD = "TRACKER_PASSWORD"
 ENV_NEW_PASSWORD = "TRACKER_NEW_PASSWORD"
 
 ROLES = {ROLE_COORDINATOR: "协调员", ROLE_REPORTER: "填报员"}
+# Every role an account may have: the two above and the pilot roles (revision 0006).
+ALL_ROLES = {**ROLES, **PILOT_ROLES}
 STATE_ACTIVE, STATE_DISABLED = "在用", "已停用"
 # Written with the first account, in its transaction (see _claim_first_account).
 FIRST_ACCOUNT_MARKER = "_first_coordinator"
@@ -165,16 +177,21 @@ def _actor_for(user: User) -> Actor:
         user_id=user.id,
         unit_id=user.unit_id,
         unit_name=label,
+        pilot_id=user.pilot_id,
+        region_id=user.region_id,
     )
 
 
-def _check_new_account(name: str, role: str, unit: str | None) -> str:
+def _check_new_account(
+    name: str, role: str, unit: str | None, pilot: int | str | None, region: str | None
+) -> str:
     name = (name or "").strip()
     if not name:
         raise InvalidInput("用户名不能为空。")
     if len(name) > MAX_NAME_LENGTH:
         raise InvalidInput(f"用户名太长：最多 {MAX_NAME_LENGTH} 个字符。")
     _check_role(role)
+    check_arguments(role, unit, pilot, region)
     if role == ROLE_REPORTER and not unit:
         raise InvalidInput("填报员必须绑定一个单位（--unit）。")
     if role == ROLE_COORDINATOR and unit:
@@ -183,8 +200,9 @@ def _check_new_account(name: str, role: str, unit: str | None) -> str:
 
 
 def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise InvalidInput(f"角色“{role}”无效：应为 coordinator（协调员）或 reporter（填报员）。")
+    if role not in ALL_ROLES:
+        listed = "、".join(f"{key}（{label}）" for key, label in ALL_ROLES.items())
+        raise InvalidInput(f"角色“{role}”无效：应为 {listed} 之一。")
 
 
 def _claim_first_account(session: Session, name: str) -> None:
@@ -209,6 +227,8 @@ def add_user(
     password: str,
     unit: str | None = None,
     *,
+    pilot: int | str | None = None,
+    region: str | None = None,
     cost: ScryptParams | None = None,
 ) -> int:
     """Create an account; returns its id.
@@ -216,10 +236,11 @@ def add_user(
     ``actor`` is None only for the very first account, which must be a coordinator (two
     programs creating it at once: one wins, the other gets :class:`PermissionDenied`);
     after that only an active coordinator may add users. A reporter must be bound to an
-    existing unit. ``cost`` lowers the hashing cost for accounts whose password guards
+    existing unit, a pilot body (``pilot_body``) to a pilot, a city DRC (``city_drc``) to
+    a stored region. ``cost`` lowers the hashing cost for accounts whose password guards
     nothing (the demo database's, whose password is printed in the program).
     """
-    name = _check_new_account(name, role, unit)
+    name = _check_new_account(name, role, unit, pilot, region)
     _check_password_rules(db, password)
     password_hash = hash_password(password, cost)
     with db.session() as session:
@@ -235,10 +256,13 @@ def add_user(
         if session.scalar(select(User.id).where(User.name == name)) is not None:
             raise InvalidInput(f"用户“{name}”已存在。")
         unit_row: Unit | None = find_unit(session, unit) if unit else None
+        binding = bind(session, role, pilot, region)
         user = User(
             name=name,
             role=role,
-            unit_id=unit_row.id if unit_row is not None else None,
+            unit_id=unit_row.id if unit_row is not None else binding.unit_id,
+            pilot_id=binding.pilot_id,
+            region_id=binding.region_id,
             password_hash=password_hash,
             disabled=False,
         )
@@ -247,11 +271,13 @@ def add_user(
         who = (
             actor if actor is not None else Actor(name=name, role=ROLE_COORDINATOR, user_id=user.id)
         )
-        audit.record(session, who, "add_user", "user", user.id, field="role", after=ROLES[role])
+        audit.record(session, who, "add_user", "user", user.id, field="role", after=ALL_ROLES[role])
         if unit_row is not None:
             audit.record(
                 session, who, "add_user", "user", user.id, field="unit", after=unit_row.name
             )
+        for field_name, shown in binding.audit:
+            audit.record(session, who, "add_user", "user", user.id, field=field_name, after=shown)
         return user.id
 
 
@@ -309,18 +335,21 @@ def cli_actor(db: Database, name: str | None) -> Actor:
 
 
 def list_users(db: Database, actor: Actor) -> list[dict[str, Any]]:
-    """Every account (coordinator only): name, role, unit, whether it is disabled."""
+    """Every account (coordinator only): name, role, unit, the pilot or region a pilot
+    account is bound to, whether it is disabled."""
     actor.require_coordinator("查看用户列表")
     with db.reader() as session:
         users = session.scalars(select(User).order_by(User.role, User.name)).all()
         labels = labels_by_id(session, [u.unit_id for u in users if u.unit_id is not None])
+        bound = binding_labels(session, users)
         return [
             {
                 "id": u.id,
                 "name": u.name,
                 "role": u.role,
-                "role_label": ROLES.get(u.role, u.role),
+                "role_label": ALL_ROLES.get(u.role, u.role),
                 "unit": labels.get(u.unit_id) if u.unit_id is not None else None,
+                **bound[u.id],
                 "disabled": u.disabled,
                 "state_label": STATE_DISABLED if u.disabled else STATE_ACTIVE,
                 "created_at": u.created_at.isoformat(),
@@ -385,11 +414,15 @@ def update_user(
     *,
     role: str | None = None,
     unit: str | None = None,
+    pilot: int | str | None = None,
+    region: str | None = None,
 ) -> dict[str, Any]:
-    """Change an account's role or unit (coordinator only); returns it as listed.
+    """Change an account's role or what it is bound to (coordinator only); returns it as
+    listed.
 
-    A reporter needs a unit (the one given, or the one it has); a coordinator has none.
-    The last active coordinator cannot be made a reporter.
+    A reporter needs a unit, a pilot body a pilot, a city DRC a region: the one given, or
+    the one it has. A coordinator is bound to nothing; a pilot body's unit is its pilot's
+    body, so neither takes ``unit``. The last active coordinator keeps its role.
     """
     if role is not None:
         _check_role(role)
@@ -399,44 +432,66 @@ def update_user(
         new_role = role or user.role
         if new_role == ROLE_COORDINATOR and unit:
             raise InvalidInput("协调员不绑定单位（不要给出 --unit）。")
-        unit_row = find_unit(session, unit) if unit else None
-        if new_role == ROLE_REPORTER and unit_row is None and user.unit_id is None:
-            raise InvalidInput(f"把“{user.name}”改为填报员须指明单位（--unit）。")
+        check_arguments(new_role, unit, pilot, region, required=False)
+        binding = _new_binding(session, user, new_role, unit, pilot, region)
         if new_role != user.role:
-            if new_role == ROLE_REPORTER:
-                _keep_one_coordinator(active, user, "改为填报员")
-            audit.record(
-                session,
-                actor,
-                "set_user",
-                "user",
-                user.id,
-                field="role",
-                before=ROLES[user.role],
-                after=ROLES[new_role],
-            )
+            _keep_one_coordinator(active, user, f"改为{ALL_ROLES[new_role]}")
+            _record_change(session, actor, user, "role", ALL_ROLES[user.role], ALL_ROLES[new_role])
             user.role = new_role
-        new_unit_id = (
-            None
-            if new_role == ROLE_COORDINATOR
-            else (unit_row.id if unit_row is not None else user.unit_id)
-        )
-        if new_unit_id != user.unit_id:
-            shown = labels_by_id(session, [u for u in (user.unit_id, new_unit_id) if u])
-            before = shown.get(user.unit_id) if user.unit_id is not None else None
-            after = shown.get(new_unit_id) if new_unit_id is not None else None
-            audit.record(
-                session,
-                actor,
-                "set_user",
-                "user",
-                user.id,
-                field="unit",
-                before=before,
-                after=after,
-            )
-            user.unit_id = new_unit_id
+        _apply_binding(session, actor, user, binding)
     return _listed(db, actor, name)
+
+
+def _new_binding(
+    session: Session,
+    user: User,
+    role: str,
+    unit: str | None,
+    pilot: int | str | None,
+    region: str | None,
+) -> Binding:
+    """What ``user`` is bound to once its role is ``role`` (see :func:`update_user`)."""
+    if role == ROLE_COORDINATOR:
+        return Binding()
+    if role == ROLE_REPORTER:
+        if unit:
+            return Binding(unit_id=find_unit(session, unit).id)
+        if user.unit_id is None:
+            raise InvalidInput(f"把“{user.name}”改为填报员须指明单位（--unit）。")
+        return Binding(unit_id=user.unit_id)
+    return rebind(session, user, role, pilot, region)
+
+
+def _apply_binding(session: Session, actor: Actor, user: User, binding: Binding) -> None:
+    """Set the account's unit, pilot and region to ``binding``, auditing each change."""
+    if binding.unit_id != user.unit_id:
+        ids = [u for u in (user.unit_id, binding.unit_id) if u is not None]
+        shown = labels_by_id(session, ids)
+        before = shown.get(user.unit_id) if user.unit_id is not None else None
+        after = shown.get(binding.unit_id) if binding.unit_id is not None else None
+        _record_change(session, actor, user, "unit", before, after)
+        user.unit_id = binding.unit_id
+    if (user.pilot_id, user.region_id) == (binding.pilot_id, binding.region_id):
+        return
+    was = binding_labels(session, [user])[user.id]
+    user.pilot_id, user.region_id = binding.pilot_id, binding.region_id
+    now = binding_labels(session, [user])[user.id]
+    for field_name in ("pilot", "region"):
+        if was[field_name] != now[field_name]:
+            _record_change(session, actor, user, field_name, was[field_name], now[field_name])
+
+
+def _record_change(
+    session: Session,
+    actor: Actor,
+    user: User,
+    field_name: str,
+    before: str | None,
+    after: str | None,
+) -> None:
+    audit.record(
+        session, actor, "set_user", "user", user.id, field=field_name, before=before, after=after
+    )
 
 
 def _listed(db: Database, actor: Actor, name: str) -> dict[str, Any]:

@@ -24,7 +24,11 @@ from ui.progress_models import UserModel
 from ui.views.common import record_table
 
 _TITLE = "用户账户"
-_INTRO = "协调员可以做一切操作；填报员绑定一个单位，只能看到并填报本单位牵头或配合的任务。"
+_INTRO = (
+    "协调员可以做一切操作；填报员绑定一个单位，只能看到并填报本单位牵头或配合的任务。"
+    "试点主体（绑定一个试点）和地级市发展改革委（绑定一个地区）的账户用命令行 "
+    "tracker user add 添加。"
+)
 _ADD = "添加用户…"
 _EDIT = "修改角色或单位…"
 _DISABLE = "停用"

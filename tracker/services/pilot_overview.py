@@ -1,0 +1,294 @@
+"""The DRC's overview of the pilots for one period (试点建设情况总览), as plain data.
+
+One row per pilot the account may see: its type, body, region, supervisor, status; its
+plan's tasks counted by their consolidated state in the period; its projects by stage with
+their investment (total, the period's year planned and completed, completed to date) and
+expected carbon reduction; its half-year report (state, late or overdue) and the task
+reports of its plan that came late or are missing after the due date; the evaluation of
+the period. Also the pilots per type against the scheme's quota. The .xlsx is written by
+:mod:`tracker.outputs.pilots_overview`; the app's 试点 view reads the same rows.
+
+A task's consolidated state is computed by :func:`task_states` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from tracker.db import Database
+from tracker.models import (
+    ROLE_LEAD,
+    Period,
+    Pilot,
+    PilotEvaluation,
+    PilotReport,
+    ProgressReport,
+    Task,
+    TaskUnit,
+)
+from tracker.services import inputs, pilots, projects
+from tracker.services import settings as settings_service
+from tracker.services.actor import Actor
+from tracker.services.pilot_access import pilot_scope, require_region_visible
+from tracker.services.pilot_review import (
+    EDITABLE,
+    STATE_NONE,
+    due_date,
+    evaluation_dict,
+    expects_report,
+)
+from tracker.services.pilot_terms import terms
+from tracker.services.reports import DONE_STATES
+
+NOT_SUBMITTED = "未报送"
+StateKey = tuple[int, int]  # (period id, task id)
+
+
+def task_states(
+    session: Session, period_ids: Sequence[int], task_filter: ColumnElement[bool] | None = None
+) -> dict[StateKey, str]:
+    """(period id, task id) → the task's consolidated state in that period, for every
+    current task of the periods' plans: the status its first lead unit reported (报送 or
+    审核), else 未报送 — the rule of :func:`tracker.services.monitoring.summary`.
+
+    The one place the overview takes a task's state from: once the shared
+    ``tracker.services.task_state.period_states`` is there, this becomes a call to it.
+    """
+    first_lead = (
+        select(TaskUnit.task_id, func.min(TaskUnit.position).label("pos"))
+        .where(TaskUnit.role == ROLE_LEAD)
+        .group_by(TaskUnit.task_id)
+        .subquery()
+    )
+    lead = aliased(TaskUnit)
+    query = (
+        select(Period.id, Task.id, ProgressReport.state, ProgressReport.status)
+        .select_from(Period)
+        .join(Task, and_(Task.plan_id == Period.plan_id, Task.archived_at.is_(None)))
+        .outerjoin(first_lead, first_lead.c.task_id == Task.id)
+        .outerjoin(
+            lead,
+            and_(
+                lead.task_id == Task.id, lead.position == first_lead.c.pos, lead.role == ROLE_LEAD
+            ),
+        )
+        .outerjoin(
+            ProgressReport,
+            and_(
+                ProgressReport.period_id == Period.id,
+                ProgressReport.task_id == Task.id,
+                ProgressReport.unit_id == lead.unit_id,
+            ),
+        )
+        .where(Period.id.in_(list(period_ids)))
+    )
+    if task_filter is not None:
+        query = query.where(task_filter)
+    return {
+        (period_id, task_id): (status if state in DONE_STATES and status else NOT_SUBMITTED)
+        for period_id, task_id, state, status in session.execute(query)
+    }
+
+
+def status_order(session: Session, seen: set[str]) -> list[str]:
+    """The states in display order: the status vocabulary (the database's), others seen,
+    then 未报送."""
+    vocabulary = settings_service.load(session).status_names
+    extra = sorted(s for s in seen if s not in vocabulary and s != NOT_SUBMITTED)
+    return [*vocabulary, *extra, NOT_SUBMITTED]
+
+
+def completed_status(session: Session) -> str:
+    """The status that means a task is done (已完成): the first of the database's status
+    vocabulary (the defaults list it first). To become
+    ``tracker.services.task_state.completed_status`` with the shared task states."""
+    return settings_service.load(session).status_names[0]
+
+
+def current_period(today: dt.date) -> str:
+    """The period ``today`` falls in: 2025H1 from January to June, 2025H2 after."""
+    return f"{today.year}H{1 if today.month <= 6 else 2}"
+
+
+def _task_part(
+    session: Session, rows: list[Pilot], code: str, today: dt.date
+) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """Per pilot: tasks by state; and its plan's task reports late or missing after due."""
+    plan_of = {p.plan_id: p.id for p in rows if p.plan_id is not None}
+    periods = {
+        pid: (period_id, due)
+        for period_id, pid, due in session.execute(
+            select(Period.id, Period.plan_id, Period.due_date).where(
+                Period.plan_id.in_(list(plan_of)), Period.code == code
+            )
+        )
+    }
+    pilot_of = {period_id: plan_of[plan_id] for plan_id, (period_id, _due) in periods.items()}
+    states: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (period_id, _task), state in task_states(session, list(pilot_of)).items():
+        states[pilot_of[period_id]][state] += 1
+    late: dict[int, int] = defaultdict(int)
+    for plan_id, (period_id, due) in periods.items():
+        late[plan_of[plan_id]] = _late_reports(session, period_id, plan_id, due, today)
+    return states, late
+
+
+def _late_reports(
+    session: Session, period_id: int, plan_id: int, due: dt.date, today: dt.date
+) -> int:
+    """Task reports of a plan in a period submitted late, plus, once the due date has
+    passed, those not submitted at all (expected: every unit of every current task)."""
+    report = ProgressReport
+    joined = (
+        select(func.count())
+        .select_from(TaskUnit)
+        .join(Task, and_(Task.id == TaskUnit.task_id, Task.archived_at.is_(None)))
+        .outerjoin(
+            report,
+            and_(
+                report.period_id == period_id,
+                report.task_id == Task.id,
+                report.unit_id == TaskUnit.unit_id,
+            ),
+        )
+        .where(Task.plan_id == plan_id)
+    )
+    late = session.scalar(joined.where(report.late.is_(True))) or 0
+    missing = 0
+    if today > due:
+        missing = (
+            session.scalar(joined.where(or_(report.id.is_(None), report.state.not_in(DONE_STATES))))
+            or 0
+        )
+    return int(late) + int(missing)
+
+
+def _reports(
+    session: Session, rows: list[Pilot], code: str, today: dt.date
+) -> dict[int, dict[str, Any]]:
+    words = terms()
+    stored = {
+        r.pilot_id: r
+        for r in session.scalars(
+            select(PilotReport).where(
+                PilotReport.pilot_id.in_([p.id for p in rows]), PilotReport.period_code == code
+            )
+        )
+    }
+    found: dict[int, dict[str, Any]] = {}
+    for pilot in rows:
+        report = stored.get(pilot.id)
+        state = report.state if report is not None else STATE_NONE
+        due = due_date(session, pilot, code)
+        expected = expects_report(pilot, code)
+        found[pilot.id] = {
+            "state": state,
+            "state_label": words.review_states.name(state) if report else words.not_reported,
+            "due_date": due.isoformat(),
+            "late": bool(report and report.late),
+            "overdue": expected and state in (STATE_NONE, *EDITABLE) and today > due,
+            "expected": expected,
+        }
+    return found
+
+
+def _evaluations(session: Session, rows: list[Pilot], code: str, today: dt.date) -> dict[int, Any]:
+    found = session.scalars(
+        select(PilotEvaluation).where(
+            PilotEvaluation.pilot_id.in_([p.id for p in rows]), PilotEvaluation.period_code == code
+        )
+    )
+    return {e.pilot_id: evaluation_dict(e, today) for e in found}
+
+
+def overview(
+    db: Database, actor: Actor, period: str | None = None, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Every pilot ``actor`` may see, with its figures for ``period`` (default: the period
+    today falls in); see the module docstring. Amounts are exact decimals (万元, 万吨CO₂)."""
+    require_region_visible(actor, "查看试点总览")
+    today = today or dt.date.today()
+    code = inputs.period(period) if period else current_period(today)
+    words = terms()
+    quotas = pilots.quota_status(db, actor)
+    with db.reader() as session:
+        query = select(Pilot)
+        scope = pilot_scope(actor)
+        if scope is not None:
+            query = query.where(scope)
+        order = {key: i for i, key in enumerate(words.types.keys)}
+        rows = sorted(session.scalars(query), key=lambda p: (order.get(p.pilot_type, 99), p.id))
+        ids = [p.id for p in rows]
+        states, late = _task_part(session, rows, code, today)
+        counts = projects.project_counts(session, ids)
+        money = projects.yearly_investment(session, ids, int(code[:4]))
+        reports = _reports(session, rows, code, today)
+        evaluations = _evaluations(session, rows, code, today)
+        seen = {s for per in states.values() for s in per}
+        order_states = status_order(session, seen)
+        entries = [
+            _entry(session, p, states.get(p.id, {}), order_states, counts[p.id], money[p.id])
+            | {
+                "late_task_reports": late.get(p.id, 0),
+                "report": reports[p.id],
+                "evaluation": evaluations.get(p.id),
+            }
+            for p in rows
+        ]
+    return {
+        "period": code,
+        "period_name": _period_name(code),
+        "today": today.isoformat(),
+        "statuses": order_states,
+        "stages": words.stages.names,
+        "pilots": entries,
+        "by_type": quotas,
+    }
+
+
+def _period_name(code: str) -> str:
+    from tracker.services.access import period_name
+
+    return period_name(int(code[:4]), int(code[-1]))
+
+
+def _entry(
+    session: Session,
+    pilot: Pilot,
+    states: dict[str, int],
+    order: list[str],
+    counts: dict[str, Any],
+    money: tuple[Decimal, Decimal, Decimal],
+) -> dict[str, Any]:
+    words = terms()
+    total = sum(states.values())
+    done = states.get(completed_status(session), 0)
+    base = pilots.pilot_dict(session, pilot)
+    return {
+        **{k: base[k] for k in ("id", "type", "type_label", "name", "region", "supervisor")},
+        **{k: base[k] for k in ("approved_on", "status", "status_label", "plan_id")},
+        "tasks": {
+            "total": total,
+            "by_state": {s: states.get(s, 0) for s in order},
+            "completed": done,
+            "rate": (Decimal(done) / Decimal(total)) if total else None,
+        },
+        "projects": {
+            "count": counts["count"],
+            "by_stage": {
+                words.stages.name(k): counts["by_stage"].get(k, 0) for k in words.stages.keys
+            },
+            "total_investment": counts["total_investment"],
+            "reduction": counts["reduction"],
+            "year_planned": money[0],
+            "year_completed": money[1],
+            "completed_to_date": money[2],
+        },
+    }

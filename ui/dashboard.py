@@ -71,6 +71,15 @@ def _short(text: str) -> str:
     return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
 
 
+def read_figures(db: Database, actor: Actor, code: str, plan_id: int) -> _Figures:
+    """What the dashboard draws (off the GUI thread): the period's summary, its 催办 list
+    and the colours of the shared status vocabulary as the database has them now."""
+    summary = monitoring.summary(db, actor, code, plan_id=plan_id)
+    remind = monitoring.remind(db, actor, code, plan_id=plan_id)
+    statuses = settings_service.get(db).statuses
+    return summary, remind, {s.name: s.color for s in statuses if s.color}
+
+
 def unit_lights(remind: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The units of a 催办 list with their light: the most urgent of their missing tasks."""
     lights: dict[str, list[str]] = {}
@@ -140,13 +149,10 @@ class Dashboard(DashboardView):
             self._stale = True  # a change during the count: count again when it ends
             return
         plan_id, code = self._plan_id, str(self._period["code"])
+        db, actor = self._db, self._actor  # the job holds no QObject (see ui.worker)
 
         def job(_progress: object) -> _Figures:
-            summary = monitoring.summary(self._db, self._actor, code, plan_id=plan_id)
-            remind = monitoring.remind(self._db, self._actor, code, plan_id=plan_id)
-            # the colours of the shared status vocabulary, as the database has them now
-            statuses = settings_service.get(self._db).statuses
-            return summary, remind, {s.name: s.color for s in statuses if s.color}
+            return read_figures(db, actor, code, plan_id)
 
         self.last_task = run_in_background(
             self,

@@ -114,6 +114,36 @@ class FormValues:
 DraftKey = tuple[int, int, int]  # task id, period id, unit id
 
 
+def save_values(
+    db: Database,
+    actor: Actor,
+    key: DraftKey,
+    values: FormValues,
+    expect_version: int,
+    evidence: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Save the form's values (and ``evidence`` files) on top of ``expect_version``; a
+    plain function, so that a background job holds no QObject (see :mod:`ui.worker`)."""
+    task_id, period_id, unit_id = key
+    texts = dict(values.texts)
+    return reports.save_report(
+        db,
+        actor,
+        task_id,
+        period_id,
+        unit_id,
+        status=values.status or None,
+        progress=texts["progress"],
+        results=texts["results"],
+        problems=texts["problems"],
+        next_steps=texts["next_steps"],
+        percent=values.percent,
+        actuals=dict(values.actuals),
+        evidence=evidence,
+        expect_version=expect_version,
+    )
+
+
 @dataclass
 class Draft:
     """Edits not saved yet, with the version they were made on."""
@@ -515,24 +545,9 @@ class ReportForm(ReportFormView):
         unit_id: int,
         values: FormValues,
         expect_version: int,
-        evidence: Sequence[str] = (),
     ) -> dict[str, Any]:
-        texts = {name: text for name, text in values.texts}
-        return reports.save_report(
-            self._db,
-            self._actor,
-            task_id,
-            period_id,
-            unit_id,
-            status=values.status or None,
-            progress=texts["progress"],
-            results=texts["results"],
-            problems=texts["problems"],
-            next_steps=texts["next_steps"],
-            percent=values.percent,
-            actuals=dict(values.actuals),
-            evidence=evidence,
-            expect_version=expect_version,
+        return save_values(
+            self._db, self._actor, (task_id, period_id, unit_id), values, expect_version
         )
 
     def _check_status(self) -> bool:
@@ -735,11 +750,12 @@ class ReportForm(ReportFormView):
         if not paths:
             return
         values = self.current_values()
-        task_id, period_id, unit_id = self._key()
+        key = self._key()
         version = self._base_version
+        db, actor = self._db, self._actor  # the job holds no QObject (see ui.worker)
 
         def job(_progress: object) -> dict[str, Any]:
-            return self._write(task_id, period_id, unit_id, values, version, paths)
+            return save_values(db, actor, key, values, version, paths)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ConflictError):

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import QMenu
 
 from tracker.db import Database
 from tracker.errors import TrackerError
+from tracker.perf import collector_paused
 from tracker.services import settings as settings_service
 from tracker.services import worklist
 from tracker.services.actor import Actor
 from ui import dialogs, errors
 from ui.accounts_dialog import AccountsDialog
 from ui.dashboard import Dashboard
-from ui.perf import bulk_load
 from ui.periods_dialog import PeriodsDialog
 from ui.preferences import PreferencesDialog
 from ui.printing import PrintPreview, report_html
@@ -174,7 +174,7 @@ class Workbench(QObject):
         plan_id = window.current_plan_id()
         self._rows = {}
         self._period = None
-        with bulk_load():
+        with collector_paused():
             if plan_id is not None and period_id is not None:
                 try:
                     found = worklist.period_tasks(self._db, self._actor, plan_id, period_id)

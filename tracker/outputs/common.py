@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import json
 import os
 import re
@@ -73,21 +72,6 @@ class Job:
             raise ExportCancelled
         if self._progress is not None:
             self._progress(min(done, self.total), self.total)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while an output is built: a large export creates
-    hundreds of thousands of long-lived objects (cells, XML elements) and every full
-    collection walks them all, a fifth of the export's time. It resumes afterwards, so
-    nothing is left uncollected."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------- files

@@ -41,7 +41,6 @@ from tracker.outputs.common import (
     OutputFailed,
     Progress,
     clean_text,
-    collector_paused,
     excel_text,
     layout,
     looks_like_formula,
@@ -56,6 +55,7 @@ from tracker.outputs.rows import (
     previous_period,
     select_periods,
 )
+from tracker.perf import collector_paused
 from tracker.services.access import find_unit, require_plan_writable, resolve_plan_id
 from tracker.services.actor import Actor
 from tracker.services.reports import EDITABLE_STATES

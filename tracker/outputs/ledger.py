@@ -34,10 +34,10 @@ from tracker.outputs.common import (
     Progress,
     area_label,
     atomic_file,
-    collector_paused,
     layout,
 )
 from tracker.outputs.rows import LedgerData, LedgerFilter, LedgerRow, load_ledger, select_periods
+from tracker.perf import collector_paused
 from tracker.services import monitoring, task_state
 from tracker.services.access import resolve_plan_id
 from tracker.services.actor import Actor

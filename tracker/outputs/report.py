@@ -28,10 +28,10 @@ from tracker.outputs.common import (
     Progress,
     atomic_file,
     chinese_number,
-    collector_paused,
     layout,
 )
 from tracker.outputs.rows import LedgerData, LedgerRow, load_ledger, select_periods
+from tracker.perf import collector_paused
 from tracker.services import monitoring, task_state
 from tracker.services.access import resolve_plan_id
 from tracker.services.actor import Actor

@@ -266,8 +266,9 @@ def _report(world: World, task: int, status: str) -> dict[str, object]:
 def test_renaming_a_status_in_use_needs_consent_and_renames_the_reports(world: World) -> None:
     db, c = world.db, world.coordinator
     saved = _report(world, world.plan.task1, "序时推进")
-    with pytest.raises(InvalidInput, match=r"已有 1 份填报使用.*--update-reports"):
+    with pytest.raises(InvalidInput, match=r"已有 1 份填报使用") as refused:
         settings_service.rename_status(db, c, "序时推进", "按序时推进")
+    assert refused.value.hint == "确认请加 --update-reports。"
     assert _names(db)[1] == "序时推进"
 
     settings_service.rename_status(db, c, "序时推进", "按序时推进", update_reports=True)

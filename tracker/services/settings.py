@@ -574,8 +574,8 @@ def _require_one_top(statuses: Sequence[StatusDefinition], doing: str) -> None:
         listed = "、".join(f"“{name}”" for name in top)
         raise InvalidInput(
             f"{doing}后，{listed}的推进程度（rank）都是最高的 {max(s.rank for s in statuses)}；"
-            "只能有一个状态的推进程度最高（它表示已完成）。请给其中一个另定推进程度"
-            "（tracker settings status edit NAME --rank N）。"
+            "只能有一个状态的推进程度最高（它表示已完成）。请给其中一个另定推进程度。",
+            hint="tracker settings status edit NAME --rank N",
         )
 
 
@@ -734,8 +734,8 @@ def rename_status(
         used = _reports_with(session, status.name)
         if used and not update_reports:
             raise InvalidInput(
-                f"状态“{status.name}”已有 {used} 份填报使用；重命名会同时修改这些填报的状态。"
-                "确认请加 --update-reports。"
+                f"状态“{status.name}”已有 {used} 份填报使用；重命名会同时修改这些填报的状态。",
+                hint="确认请加 --update-reports。",
             )
         old_name = status.name
         status.name = new
@@ -772,7 +772,8 @@ def remove_status(
         if used and replacement is None:
             raise InvalidInput(
                 f"状态“{status.name}”已有 {used} 份填报使用，不能直接删除；"
-                "请用 --replace 指定这些填报改用的状态，或改为重命名。"
+                "请指定这些填报改用的状态，或改为重命名。",
+                hint="用 --replace 指定替代状态。",
             )
         locked = _locked_reports_with(session, status.name) if used else 0
         if locked:

@@ -41,6 +41,7 @@ from tracker.services.access import (
 )
 from tracker.services.actor import Actor
 from tracker.services.monitoring import light
+from tracker.services.regions import labels_by_id
 from tracker.services.reports import DONE_STATES, NOT_REPORTED_LABEL, STATE_LABELS
 
 # An open period stays the current one for this long after its due date: the month in
@@ -226,7 +227,8 @@ def review_queue(
 ) -> list[dict[str, Any]]:
     """The reports of a period waiting for review (by default: submitted ones), in task
     order, with what the reviewer reads (texts, status, percent) and the version to pass
-    back (coordinator only)."""
+    back (coordinator only). ``unit`` is the unit's label (with its region where two
+    regions have a unit of that name, see :func:`tracker.services.regions.unit_label`)."""
     actor.require_coordinator("审核填报")
     with db.reader() as session:
         pid = resolve_plan_id(session, plan_id)
@@ -243,6 +245,7 @@ def review_queue(
             .where(report.period_id == found.id, report.state.in_(list(states)))
             .order_by(Task.position, TaskUnit.role.desc(), TaskUnit.position)
         ).all()
+        labels = labels_by_id(session, {r.unit_id for r, *_rest in rows})
         return [
             {
                 "report_id": r.id,
@@ -250,7 +253,7 @@ def review_queue(
                 "task_code": code,
                 "task_title": title,
                 "unit_id": r.unit_id,
-                "unit": unit,
+                "unit": labels.get(r.unit_id, unit),
                 "role": role,
                 "role_label": ROLE_LABELS.get(role or "", ""),
                 "period_id": found.id,
@@ -274,7 +277,8 @@ def review_queue(
 
 def report_history(db: Database, actor: Actor, task_id: int) -> list[dict[str, Any]]:
     """Every report on a task in every period, newest period first, lead units first: the
-    period, unit, workflow state, status, percent and the four texts."""
+    period, unit (its label, as in :func:`review_queue`), workflow state, status, percent
+    and the four texts."""
     with db.reader() as session:
         task = find_task(session, task_id)
         require_task_visible(session, actor, task)
@@ -292,12 +296,14 @@ def report_history(db: Database, actor: Actor, task_id: int) -> list[dict[str, A
                 Period.year.desc(), Period.half.desc(), TaskUnit.role.desc(), TaskUnit.position
             )
         ).all()
+        labels = labels_by_id(session, {r.unit_id for r, *_rest in rows})
         return [
             {
                 "report_id": r.id,
                 "period_id": r.period_id,
                 "period_name": period_name,
-                "unit": unit,
+                "unit_id": r.unit_id,
+                "unit": labels.get(r.unit_id, unit),
                 "role_label": ROLE_LABELS.get(role or "", ""),
                 "state_label": STATE_LABELS[r.state],
                 "status": r.status,

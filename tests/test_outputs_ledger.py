@@ -16,7 +16,8 @@ from tracker.db import Database
 from tracker.errors import InvalidInput, NotFound, PlanArchived
 from tracker.importing.regions import region_from_name
 from tracker.models import Task, Unit, utcnow
-from tracker.outputs.common import ExportCancelled, OutputFailed
+from tracker.outputs import ledger, report
+from tracker.outputs.common import MAX_FILE_NAME, ExportCancelled, OutputFailed
 from tracker.outputs.forms import export_forms
 from tracker.outputs.ledger import export_ledger
 from tracker.outputs.report import export_report
@@ -317,3 +318,20 @@ def test_a_unit_whose_name_another_region_shares_is_shown_with_its_region(
     assert first[4] == f"{REGION}·{NDRC}"  # 牵头单位
     assert first[5] == f"{MIIT}、{LAND}"  # names nobody else has stay bare
     assert f"{REGION}·{NDRC}" in [c.value for c in ws[FIRST + 1]][5]  # 配合 on task 2
+
+
+def test_default_file_names_carry_plan_and_period() -> None:
+    assert ledger.default_file_name("某市碳达峰实施方案", "2025年上半年") == (
+        "某市碳达峰实施方案_2025年上半年_工作台账.xlsx"
+    )
+    assert ledger.default_file_name("A/B方案", "2025年全年", all_periods=True) == (
+        "A＿B方案_截至2025年全年_工作台账.xlsx"
+    )
+    long = ledger.default_file_name("很长的方案名称" * 30, "2025年全年")
+    assert len(long) == MAX_FILE_NAME and long.endswith(".xlsx")  # shortened, type kept
+    assert report.default_file_name("某市碳达峰实施方案", 2025, "half-year") == (
+        "某市碳达峰实施方案2025年上半年工作进展情况报告.docx"
+    )
+    assert report.default_file_name("某市碳达峰实施方案", 2025, "annual") == (
+        "某市碳达峰实施方案2025年度工作进展情况报告.docx"
+    )

@@ -142,10 +142,20 @@ def staged_folder(folder: Path) -> Iterator[Path]:
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
+MAX_FILE_NAME = 120
+
+
 def safe_file_name(name: str) -> str:
-    """``name`` usable as a file name on Windows and Linux (reserved characters → ＿)."""
+    """``name`` usable as a file name on Windows and Linux (reserved characters → ＿), at
+    most :data:`MAX_FILE_NAME` characters; a long name is shortened before its extension."""
     cleaned = _UNSAFE_NAME.sub("＿", name).strip().strip(".")
-    return cleaned[:120] or "未命名"
+    if len(cleaned) > MAX_FILE_NAME:
+        stem, dot, suffix = cleaned.rpartition(".")
+        if dot and stem and 0 < len(suffix) <= 5:
+            cleaned = stem[: MAX_FILE_NAME - len(suffix) - 1].rstrip() + "." + suffix
+        else:
+            cleaned = cleaned[:MAX_FILE_NAME]
+    return cleaned or "未命名"
 
 
 # ---------------------------------------------------------------- user text

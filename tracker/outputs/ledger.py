@@ -35,6 +35,7 @@ from tracker.outputs.common import (
     area_label,
     atomic_file,
     layout,
+    safe_file_name,
 )
 from tracker.outputs.rows import LedgerData, LedgerFilter, LedgerRow, load_ledger, select_periods
 from tracker.perf import collector_paused
@@ -48,6 +49,13 @@ PROGRESS_EVERY = 250
 
 def _spec() -> dict[str, Any]:
     return layout("ledger")
+
+
+def default_file_name(plan_title: str, period_name: str, *, all_periods: bool = False) -> str:
+    """The name a ledger is offered under: 示例市碳达峰实施方案_2026年上半年_工作台账.xlsx
+    (``all_periods``: 截至2026年上半年), usable on Windows and Linux."""
+    key = "file_name_all_periods" if all_periods else "file_name"
+    return safe_file_name(_spec()[key].format(plan=plan_title, period=period_name))
 
 
 def export_ledger(

@@ -172,6 +172,21 @@ def test_bad_values_are_refused_and_nothing_changes(
     assert settings_service.show(world.db) == before
 
 
+def test_several_values_change_in_one_transaction_or_not_at_all(world: World) -> None:
+    db, c = world.db, world.coordinator
+    before = settings_service.show(db)
+    with pytest.raises(InvalidInput, match="超出范围"):
+        settings_service.set_values(
+            db, c, {"reminder_warning_days": "10", "password_min_length": "3"}
+        )
+    assert settings_service.show(db) == before and _audit(world, "set_setting") == []
+    shown = settings_service.set_values(
+        db, c, {"reminder_warning_days": "10", "due_dates.H1": "7月10日"}  # the second unchanged
+    )
+    assert {e["key"]: e["text"] for e in shown["settings"]}["reminder_warning_days"] == "10 天"
+    assert [f for f, _b, _a in _audit(world, "set_setting")] == ["reminder_warning_days"]
+
+
 def test_only_a_coordinator_changes_settings(world: World) -> None:
     with pytest.raises(PermissionDenied, match="无权修改共享设置"):
         settings_service.set_value(world.db, world.ndrc, "password_min_length", "10")

@@ -95,7 +95,8 @@ SETTINGS_STATE = "main/state"
 SETTINGS_MAIN_SPLITTER = "main/main_splitter"
 SETTINGS_RIGHT_SPLITTER = "main/right_splitter"
 # v2: the table gained the period columns; an older saved state would hide them.
-SETTINGS_TASK_HEADER = "main/task_header_v2"
+# v3: the 催办 column is wider (a saved v2 width cut "逾期 143 天").
+SETTINGS_TASK_HEADER = "main/task_header_v3"
 SETTINGS_LAST_PLAN = "main/last_plan"
 
 

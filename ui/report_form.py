@@ -51,6 +51,7 @@ _SUBMITTED_REVIEW = "已于 {at} 报送，待审核：请“审核通过”或�
 _APPROVED = "已审核通过（{by} {at}）。"
 _RESTORED = "已恢复您尚未保存的修改。"
 _NOT_OWN = "这是其他单位的填报，只能查看。"
+_CITY_READ_ONLY = "辖区试点的填报，地级市发展改革委只能查看。"
 _NO_OTHERS = "本任务没有其他单位。"
 _OTHER_HEAD = "{unit}（{role}）· {state}"
 _OTHER_STATUS = "{status}{percent}"
@@ -262,9 +263,14 @@ class ReportForm(ReportFormView):
     def _entries(self) -> list[dict[str, Any]]:
         assert self._context is not None
         units: list[dict[str, Any]] = self._context["units"]
-        if self._actor.is_coordinator:
+        if self._reads_every_unit():
             return units
         return [u for u in units if u["unit_id"] == self._actor.unit_id]
+
+    def _reads_every_unit(self) -> bool:
+        """A coordinator (who may write for any unit) and a city DRC (who reads the pilots
+        of its region and has no unit) choose the unit; everyone else sees their own."""
+        return self._actor.is_coordinator or self._actor.is_city_drc
 
     def _fill_units(self) -> None:
         keep = self._unit_id
@@ -280,7 +286,7 @@ class ReportForm(ReportFormView):
             self.unit_combo.setCurrentIndex(max(index, 0))
         finally:
             self._filling = False
-        self.unit_combo.setEnabled(self._actor.is_coordinator and self.unit_combo.count() > 1)
+        self.unit_combo.setEnabled(self._reads_every_unit() and self.unit_combo.count() > 1)
         data = self.unit_combo.currentData()
         self._unit_id = data if isinstance(data, int) else None
 
@@ -384,6 +390,8 @@ class ReportForm(ReportFormView):
         report = self._report or {}
         if period["locked"]:
             return _LOCKED.format(period=period["name"])
+        if self._actor.is_city_drc:
+            return _CITY_READ_ONLY
         if not self._actor.is_coordinator and self._unit_id != self._actor.unit_id:
             return _NOT_OWN
         if report.get("state") == "submitted":

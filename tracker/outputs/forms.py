@@ -261,7 +261,9 @@ def _chosen_units(actor: Actor, data: LedgerData, unit_ids: Sequence[int]) -> li
         raise InvalidInput("没有选择要导出填报表的单位。")
     for unit_id in chosen:
         if not actor.is_coordinator and unit_id != actor.unit_id:
-            raise PermissionDenied(f"用户“{actor.name}”（{actor.unit_name}）只能导出本单位的填报表。")
+            raise PermissionDenied(
+                f"用户“{actor.name}”（{actor.unit_name}）只能导出本单位的填报表。"
+            )
         if unit_id not in involved:
             name = data.unit_names.get(unit_id, f"编号 {unit_id} 的单位")
             raise NotFound(f"“{name}”在实施方案 {data.plan_id} 中没有牵头或配合的任务。")

@@ -24,7 +24,7 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -455,34 +455,52 @@ def show(db: Database) -> dict[str, Any]:
 
 def set_value(db: Database, actor: Actor, key: str, text: str) -> dict[str, Any]:
     """Change one setting (coordinator only); returns it as :func:`show` lists it."""
-    actor.require_coordinator("修改共享设置")
-    spec = KEYS.get(key.strip())
-    if spec is None:
-        known = "、".join(KEYS)
-        raise InvalidInput(f"没有名为“{key}”的设置。可设置的项：{known}。")
     key = key.strip()
-    value = spec.parse(text)
-    with db.session() as session:
-        row = session.get(Setting, key, with_for_update=True)
-        before = json.loads(row.value) if row is not None else _default_values()[key]
-        if row is None:
-            row = Setting(key=key, value="", updated_by=actor.name)
-            session.add(row)
-        row.value = json.dumps(value)
-        row.updated_at = utcnow()
-        row.updated_by = actor.name
-        if before != value:
-            audit.record(
-                session,
-                actor,
-                "set_setting",
-                "setting",
-                None,
-                field=key,
-                before=spec.show(before),
-                after=spec.show(value),
-            )
+    set_values(db, actor, {key: text})
     return next(e for e in show(db)["settings"] if e["key"] == key)
+
+
+def set_values(db: Database, actor: Actor, changes: Mapping[str, str]) -> dict[str, Any]:
+    """Change several settings at once (coordinator only), in one transaction: every value
+    is read first, so one that is refused leaves all of them as they were. Returns
+    :func:`show`."""
+    actor.require_coordinator("修改共享设置")
+    parsed: dict[str, Any] = {}
+    for raw_key, text in changes.items():
+        key = raw_key.strip()
+        spec = KEYS.get(key)
+        if spec is None:
+            known = "、".join(KEYS)
+            raise InvalidInput(f"没有名为“{raw_key}”的设置。可设置的项：{known}。")
+        parsed[key] = spec.parse(text)
+    with db.session() as session:
+        for key, value in parsed.items():
+            _store_value(session, actor, key, value)
+    return show(db)
+
+
+def _store_value(session: Session, actor: Actor, key: str, value: Any) -> None:
+    """Write one parsed setting, audited when it changed."""
+    spec = KEYS[key]
+    row = session.get(Setting, key, with_for_update=True)
+    before = json.loads(row.value) if row is not None else _default_values()[key]
+    if row is None:
+        row = Setting(key=key, value="", updated_by=actor.name)
+        session.add(row)
+    row.value = json.dumps(value)
+    row.updated_at = utcnow()
+    row.updated_by = actor.name
+    if before != value:
+        audit.record(
+            session,
+            actor,
+            "set_setting",
+            "setting",
+            None,
+            field=key,
+            before=spec.show(before),
+            after=spec.show(value),
+        )
 
 
 def _check_status_name(name: str) -> str:

@@ -98,6 +98,7 @@ _ROLE_CHOICES = (
     (UnitRole.COOPERATING, "仅配合"),
 )
 _NO_PLAN = "（尚未导入实施方案）"
+_WIDEST_LIGHT = "逾期 999 天"
 
 
 def _with_key(key: str, standard: QKeySequence.StandardKey) -> list[QKeySequence]:
@@ -343,6 +344,9 @@ class MainWindowView(QMainWindow):
         header = self.task_view.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
+        # The 催办 cell holds a light and "逾期 143 天": wide enough for three digits.
+        metrics = self.task_view.fontMetrics()
+        light_width = metrics.horizontalAdvance(_WIDEST_LIGHT) + 14 + 28
         widths = {
             TaskColumn.CODE: 64,
             TaskColumn.AREA: 150,
@@ -353,7 +357,7 @@ class MainWindowView(QMainWindow):
             ProgressColumn.STATUS: 80,
             ProgressColumn.REPORTS: 100,
             ProgressColumn.UPDATED: 124,
-            ProgressColumn.LIGHT: 92,
+            ProgressColumn.LIGHT: light_width,
         }
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

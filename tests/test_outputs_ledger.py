@@ -335,12 +335,13 @@ def test_default_file_names_carry_plan_and_period() -> None:
     assert report.default_file_name("某市碳达峰实施方案", 2025, "annual") == (
         "某市碳达峰实施方案2025年度工作进展情况报告.docx"
     )
+    assert report.default_issuer() == "碳达峰碳中和工作领导小组办公室"
 
 
 def test_the_ledger_as_a_table_matches_the_workbook(world: World, out: Path) -> None:
     """The app prints the ledger from ledger.ledger_table: the same columns, headers and
     cells as the workbook, optionally only the tasks a filtered table shows."""
-    path, book = _export(world, out, all_periods=True)
+    _path, book = _export(world, out, all_periods=True)
     ws = book["工作台账"]
     data = ledger.read_ledger(world.db, world.coordinator, period=H1, all_periods=True, today=TODAY)
     table = ledger.ledger_table(data, world.coordinator, dt.date.today())  # as exported

@@ -181,7 +181,9 @@ def test_several_values_change_in_one_transaction_or_not_at_all(world: World) ->
         )
     assert settings_service.show(db) == before and _audit(world, "set_setting") == []
     shown = settings_service.set_values(
-        db, c, {"reminder_warning_days": "10", "due_dates.H1": "7月10日"}  # the second unchanged
+        db,
+        c,
+        {"reminder_warning_days": "10", "due_dates.H1": "7月10日"},  # the second unchanged
     )
     assert {e["key"]: e["text"] for e in shown["settings"]}["reminder_warning_days"] == "10 天"
     assert [f for f, _b, _a in _audit(world, "set_setting")] == ["reminder_warning_days"]

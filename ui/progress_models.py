@@ -763,3 +763,55 @@ class TargetProgressModel(_RecordTableModel):
             if met is not None:
                 return QColor(LIGHT_COLORS[LIGHT_GREEN] if met else LIGHT_COLORS[LIGHT_RED])
         return super().data(index, role)
+
+
+# ---------------------------------------------------------------- shared settings
+
+_COMPLETED_MARK = "已完成（推进程度最高）"
+
+
+def color_icon(color: str) -> QIcon:
+    """A square swatch of a status colour (none for an empty colour)."""
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    if color:
+        painter = QPainter(pixmap)
+        painter.setPen(QColor("#757575"))
+        painter.setBrush(QBrush(QColor(color)))
+        painter.drawRect(1, 1, 11, 11)
+        painter.end()
+    return QIcon(pixmap)
+
+
+class StatusModel(_RecordTableModel):
+    """The status vocabulary (``settings.show(db)["statuses"]``): order, name, description,
+    colour, rank, whether it means done, and how many reports use it."""
+
+    HEADERS = ("顺序", "状态", "说明", "颜色", "推进程度", "含义", "填报数")
+
+    def _cells_of(self, record: Mapping[str, Any]) -> tuple[str, ...]:
+        return (
+            str(record.get("position") or ""),
+            str(record.get("name") or ""),
+            _one_line(str(record.get("description") or "")),
+            str(record.get("color") or ""),
+            str(record.get("rank") if record.get("rank") is not None else ""),
+            _COMPLETED_MARK if record.get("completed") else "",
+            str(record.get("reports") or 0),
+        )
+
+    def _sort_key(self, row: int, column: int) -> Any:
+        record = self._records[row]
+        if column in (0, 4, 6):
+            key = ("position", "", "", "", "rank", "", "reports")[column]
+            return int(record.get(key) or 0)
+        return self._cells[row][column]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._records):
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 3:
+            return color_icon(str(self._records[index.row()].get("color") or ""))
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 4, 6):
+            return _RIGHT
+        return super().data(index, role)

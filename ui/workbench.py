@@ -33,12 +33,14 @@ from tracker.services.actor import (
 from ui import dialogs, errors
 from ui.accounts_dialog import AccountsDialog
 from ui.dashboard import Dashboard
+from ui.outputs import Outputs
 from ui.periods_dialog import PeriodsDialog
 from ui.preferences import PreferencesDialog
 from ui.printing import PrintPreview, report_html
 from ui.progress_models import LIGHT_DONE, LIGHT_RED, NOT_SUBMITTED
 from ui.report_form import ReportForm
 from ui.review import ReviewPanel
+from ui.settings_dialog import SettingsDialog
 from ui.task_history import TaskHistory
 
 if TYPE_CHECKING:
@@ -131,6 +133,8 @@ class Workbench(QObject):
             window.tabs.setTabText(0, role_words(actor).tab)
             window.periods_action.setVisible(False)
             window.accounts_action.setVisible(False)
+            window.settings_action.setVisible(False)
+        self.outputs = Outputs(window, db, actor, settings)
         self._load_statuses()
         self._connect()
 
@@ -153,6 +157,8 @@ class Workbench(QObject):
         window.preferences_action.triggered.connect(self._on_preferences)
         window.periods_action.triggered.connect(self._on_periods)
         window.accounts_action.triggered.connect(self._on_accounts)
+        window.settings_action.triggered.connect(self._on_settings)
+        self.outputs.reports_changed.connect(lambda: self._on_reports_changed(0))
         window.tabs.currentChanged.connect(self._on_tab_changed)
         header = window.task_view.horizontalHeader()
         header.customContextMenuRequested.connect(self._on_header_menu)
@@ -164,6 +170,7 @@ class Workbench(QObject):
             self.review.queue_counted.connect(self._on_queue_counted)
         if self.dashboard is not None:
             self.dashboard.filter_requested.connect(self._on_dashboard_filter)
+            self.dashboard.forms_requested.connect(self.outputs.export_forms)
 
     # ------------------------------------------------------------ plan and period
 
@@ -388,6 +395,14 @@ class Workbench(QObject):
             dialogs.information(self._window, _REVIEW_TAB, _COORDINATOR_ONLY)
             return
         AccountsDialog.ask(self._window, self._db, self._actor)
+
+    def _on_settings(self) -> None:
+        if not self._actor.is_coordinator:
+            dialogs.information(self._window, _REVIEW_TAB, _COORDINATOR_ONLY)
+            return
+        if SettingsDialog.ask(self._window, self._db, self._actor):
+            self.load_plan(self._window.current_plan_id())  # statuses, colours, lights
+            self.show_task(self._window.selected_task())
 
     # ------------------------------------------------------------ closing
 

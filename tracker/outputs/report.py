@@ -60,6 +60,11 @@ def default_file_name(plan_title: str, year: int, kind: str) -> str:
     return safe_file_name(spec["file_name"].format(title=title))
 
 
+def default_issuer() -> str:
+    """The signing office a report carries unless another is given."""
+    return str(_spec()["issuer"])
+
+
 def export_report(
     db: Database,
     actor: Actor,

@@ -196,12 +196,20 @@ def period_tasks(
 
 def plan_periods(db: Database, actor: Actor, plan_id: int | None) -> list[dict[str, Any]]:
     """A plan's periods in order, without report counts (for choosing one): id, code,
-    name, due date (ISO) and whether locked."""
+    name, year, half, due date (ISO) and whether locked."""
     del actor  # every signed-in user may see the periods
     with db.reader() as session:
         pid = resolve_plan_id(session, plan_id)
         rows = session.execute(
-            select(Period.id, Period.code, Period.name, Period.due_date, Period.locked)
+            select(
+                Period.id,
+                Period.code,
+                Period.name,
+                Period.year,
+                Period.half,
+                Period.due_date,
+                Period.locked,
+            )
             .where(Period.plan_id == pid)
             .order_by(Period.year, Period.half)
         ).all()
@@ -210,10 +218,12 @@ def plan_periods(db: Database, actor: Actor, plan_id: int | None) -> list[dict[s
                 "id": pid_,
                 "code": code,
                 "name": name,
+                "year": year,
+                "half": half,
                 "due_date": due.isoformat(),
                 "locked": locked,
             }
-            for pid_, code, name, due, locked in rows
+            for pid_, code, name, year, half, due, locked in rows
         ]
 
 

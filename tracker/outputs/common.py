@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import config
-from tracker.errors import TrackerError
+from tracker.errors import InvalidInput, TrackerError
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -153,6 +153,15 @@ def staged_folder(folder: Path) -> Iterator[Path]:
         for leftover in staging.iterdir():
             leftover.unlink(missing_ok=True)
         staging.rmdir()
+
+
+def output_path(output: str | Path, suffix: str, what: str) -> Path:
+    """``output`` as a path, refused with a message unless it ends in ``suffix``
+    (``.xlsx``, ``.docx``); ``what`` names the document (试点建设情况总览)."""
+    path = Path(output)
+    if path.suffix.lower() != suffix:
+        raise InvalidInput(f"{what}应保存为 {suffix} 文件：“{path.name}”。")
+    return path
 
 
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')

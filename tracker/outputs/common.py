@@ -215,6 +215,16 @@ def area_label(code: str, title: str) -> str:
     return f"{code}{title}"
 
 
+def bare_area_title(label: str) -> str:
+    """An area's title without the plan's own numbering, for a report that numbers its
+    headings afresh: ``（一）能源绿色低碳转型行动`` → ``能源绿色低碳转型行动``."""
+    for mark in ("、", "）", "."):
+        head, sep, tail = label.partition(mark)
+        if sep and len(head) <= 5 and tail:
+            return tail
+    return label
+
+
 _DIGITS = "零一二三四五六七八九"
 
 

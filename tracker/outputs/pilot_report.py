@@ -320,19 +320,6 @@ def _task_progress(body: gw.Body, data: PilotReportData) -> None:
 # ---------------------------------------------------------------- 三、重大项目建设情况
 
 
-def project_money(project: dict[str, Any], year: int) -> tuple[Decimal, Decimal, Decimal]:
-    """A project's (planned in ``year``, completed in ``year``, completed up to ``year``):
-    the rule of :func:`tracker.services.projects.yearly_investment`, for one project."""
-    planned = completed = to_date = Decimal(0)
-    for row in project["investments"]:
-        if row["year"] == year:
-            planned += row["planned"] or Decimal(0)
-            completed += row["completed"] or Decimal(0)
-        if row["year"] <= year:
-            to_date += row["completed"] or Decimal(0)
-    return planned, completed, to_date
-
-
 def _by_stage(data: PilotReportData) -> list[tuple[str, list[dict[str, Any]]]]:
     """The projects grouped by stage, in the order of the stages."""
     return [
@@ -383,7 +370,7 @@ def _project_table(data: PilotReportData, groups: list[tuple[str, list[dict[str,
     for stage, projects_at in groups:
         for index, project in enumerate(projects_at):
             seq += 1
-            amounts = (project["total_investment"], *project_money(project, data.year))
+            amounts = (project["total_investment"], *projects.year_amounts(project, data.year))
             sums = [a + (b or Decimal(0)) for a, b in zip(sums, amounts, strict=True)]
             cells = {
                 "stage": gw.TableCell(((stage, False),), "restart" if index == 0 else "continue"),

@@ -35,6 +35,7 @@ from tracker.models import (
 from tracker.services import inputs, pilots, projects, task_state
 from tracker.services import settings as settings_service
 from tracker.services.actor import Actor
+from tracker.services.monitoring import light
 from tracker.services.pilot_access import (
     find_pilot,
     pilot_scope,
@@ -113,7 +114,11 @@ def _late_reports(
 def _reports(
     session: Session, rows: list[Pilot], code: str, today: dt.date
 ) -> dict[int, dict[str, Any]]:
+    """Per pilot: its half-year report's state, due date and days left, whether it came
+    late or is overdue, and its 催办 light while it is owed and not sent (red overdue,
+    yellow due soon, green; None once sent or when none is owed)."""
     words = terms()
+    warning_days = settings_service.load(session).reminder_warning_days
     stored = {
         r.pilot_id: r
         for r in session.scalars(
@@ -128,24 +133,35 @@ def _reports(
         state = report.state if report is not None else STATE_NONE
         due = due_date(session, pilot, code)
         expected = expects_report(pilot, code)
+        owed = expected and state in (STATE_NONE, *EDITABLE)
         found[pilot.id] = {
             "state": state,
             "state_label": words.review_states.name(state) if report else words.not_reported,
             "due_date": due.isoformat(),
+            "days_left": (due - today).days,
             "late": bool(report and report.late),
-            "overdue": expected and state in (STATE_NONE, *EDITABLE) and today > due,
+            "overdue": owed and today > due,
             "expected": expected,
+            "light": light((due - today).days, warning_days) if owed else None,
         }
     return found
 
 
 def _evaluations(session: Session, rows: list[Pilot], code: str, today: dt.date) -> dict[int, Any]:
+    """Per pilot: the period's evaluation, with the light of an open correction order."""
+    warning_days = settings_service.load(session).reminder_warning_days
     found = session.scalars(
         select(PilotEvaluation).where(
             PilotEvaluation.pilot_id.in_([p.id for p in rows]), PilotEvaluation.period_code == code
         )
     )
-    return {e.pilot_id: evaluation_dict(e, today) for e in found}
+    evaluations: dict[int, Any] = {}
+    for row in found:
+        entry = evaluation_dict(row, today) or {}
+        days = entry["days_left"]
+        entry["light"] = light(days, warning_days) if days is not None else None
+        evaluations[row.pilot_id] = entry
+    return evaluations
 
 
 def overview(

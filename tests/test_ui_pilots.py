@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import openpyxl
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
@@ -178,6 +179,7 @@ def test_a_stale_action_is_refused_with_its_message(
     )
     city.approve_button.click()
     title, text = messages.warnings[-1]
+    assert title == "无法完成操作"
     assert title == "无法完成操作" and "已被“协调员甲”于" in text
     assert "已退回" in _state(city) and "理由：数据有误" in _state(city)  # read again
     assert not city.approve_button.isEnabled() and not city.return_button.isEnabled()
@@ -314,3 +316,39 @@ def test_the_main_window_has_the_tab_for_pilot_accounts_only(
     assert panel.task_model.rowCount() == 2
     panel.open_plan_button.click()
     assert body.tabs.currentIndex() == 0 and "绿谷园区" in body.plan_combo.currentText()
+
+
+def test_the_project_sheet_out_and_back_through_the_panel(
+    world: PilotWorld,
+    open_panel: OpenPanel,
+    qtbot: QtBot,
+    tmp_path: Path,
+    messages: Any,
+    choices: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    projects.add_project(world.db, world.park_body, world.park, fields={"name": "储能电站"})
+    sheet = tmp_path / "项目表.xlsx"
+    monkeypatch.setattr(pilots, "choose_save_file", lambda *_a: str(sheet))
+    body = open_panel(world.park_body)
+    body.detail_tabs.setCurrentWidget(body.projects_page)
+    body.export_sheet_button.click()
+    wait_for(qtbot, body.last_task)
+    assert sheet.is_file() and choices == [t.EXPORT_DONE.format(path=sheet)]
+
+    book = openpyxl.load_workbook(sheet)
+    book["重大项目"]["H4"] = -3  # 总投资: refused, nothing imported
+    book.save(sheet)
+    messages.chosen_files.append(str(sheet))
+    body.import_sheet_button.click()
+    wait_for(qtbot, body.last_task)
+    title, text = messages.warnings[-1]
+    assert title == "无法完成操作"
+    assert "未导入，数据库未作任何修改" in text and "第 4 行 H 列" in text
+    book["重大项目"]["H4"] = 2500
+    book.save(sheet)
+    messages.chosen_files.append(str(sheet))
+    body.import_sheet_button.click()
+    wait_for(qtbot, body.last_task)
+    assert messages.infos[-1][1] == "已导入“项目表.xlsx”（绿谷园区）：已更新 1。"
+    assert body.project_model.index(0, 5).data() == "2500"

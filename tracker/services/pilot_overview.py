@@ -3,10 +3,12 @@
 One row per pilot the account may see: its type, body, region, supervisor, status; its
 plan's tasks counted by their consolidated state in the period; its projects by stage with
 their investment (total, the period's year planned and completed, completed to date) and
-expected carbon reduction; its half-year report (state, late or overdue) and the task
-reports of its plan that came late or are missing after the due date; the evaluation of
-the period. Also the pilots per type against the scheme's quota. The .xlsx is written by
-:mod:`tracker.outputs.pilots_overview`; the app's 试点 view reads the same rows.
+expected carbon reduction; its half-year report (state, late or overdue, and its 催办 light
+while it is owed) and the task reports of its plan that came late or are missing after the
+due date; the evaluation of the period (with the light of an open correction order). Also
+the pilots per type against the scheme's quota. The .xlsx is written by
+:mod:`tracker.outputs.pilots_overview`, the pilot report takes one pilot's figures, and the
+app's 试点 view reads the same rows.
 
 A task's consolidated state comes from :func:`tracker.services.task_state.period_states`,
 the program's one rule, so the overview, the ledger and the reports never disagree.

@@ -23,22 +23,11 @@ from tracker.services.pilot_terms import terms
 from tracker.services.projects import year_amounts
 from ui.models import ROW_ROLE, SORT_ROLE, Index, _one_line, _ReadOnlyTableModel, _RecordTableModel
 from ui.progress_models import LIGHT_DONE, LIGHT_RANK, light_icon, worst_light
+from ui.views import pilot_texts as t
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
 _OVER_QUOTA_COLOR = "#c62828"
-_ALL_TYPES = "全部类型"
-_QUOTA = "{count} / {quota}"
-_QUOTA_OVER_TIP = "{type}试点 {count} 个，超出方案定额 {quota} 个（仅提示）"
-_QUOTA_TIP = "{type}试点 {count} 个，方案定额 {quota} 个"
-_YES = "✓"
-_NONE = "—"
-_RATE = "{done}/{total}（{rate:.0%}）"
-_DAYS_LATE = "逾期 {days} 天"
-_DAYS_LEFT = "剩 {days} 天"
-_RECTIFIED = "已整改 {on}"
-_DEADLINE = "限 {deadline}（{when}）"
-_LATE_MARK = "（逾期报送）"
 TYPE_ROLE = Qt.ItemDataRole.UserRole + 10
 
 
@@ -51,7 +40,7 @@ def verdict_color(verdict: str) -> str:
 
 
 def _days(days: int) -> str:
-    return _DAYS_LATE.format(days=-days) if days < 0 else _DAYS_LEFT.format(days=days)
+    return t.DAYS_LATE.format(days=-days) if days < 0 else t.DAYS_LEFT.format(days=days)
 
 
 def money(value: Decimal | None) -> str:
@@ -77,7 +66,7 @@ class PilotTypeModel(_ReadOnlyTableModel):
     """全部类型, then each pilot type: its pilots against the scheme's quota, and the most
     urgent light of its pilots (a report owed, a correction order open)."""
 
-    HEADERS = ("试点类型", "试点数 / 定额")
+    HEADERS = t.TYPE_HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -92,20 +81,20 @@ class PilotTypeModel(_ReadOnlyTableModel):
         self._rows = [
             (
                 None,
-                _ALL_TYPES,
-                _QUOTA.format(count=total, quota=quota),
+                t.ALL_TYPES,
+                t.QUOTA.format(count=total, quota=quota),
                 "",
                 worst_light(lights.values()),
                 False,
             )
         ]
         for q in quotas:
-            tip = _QUOTA_OVER_TIP if q["over"] else _QUOTA_TIP
+            tip = t.QUOTA_OVER_TIP if q["over"] else t.QUOTA_TIP
             self._rows.append(
                 (
                     str(q["type"]),
                     str(q["type_label"]),
-                    _QUOTA.format(count=q["count"], quota=q["quota"]),
+                    t.QUOTA.format(count=q["count"], quota=q["quota"]),
                     tip.format(type=q["type_label"], count=q["count"], quota=q["quota"]),
                     lights.get(str(q["type"])),
                     bool(q["over"]),
@@ -170,30 +159,20 @@ class PilotTableModel(_Records):
     body, region, status, tasks done, projects, the half-year report with its light, the
     evaluation and an open correction order with its light."""
 
-    HEADERS = (
-        "类型",
-        "试点主体",
-        "所在地区",
-        "建设状态",
-        "任务完成",
-        "项目",
-        "半年报告",
-        "评估",
-        "整改",
-    )
+    HEADERS = t.PILOT_HEADERS
 
     def _cells_of(self, record: Mapping[str, Any]) -> tuple[str, ...]:
         tasks, report = record["tasks"], record["report"]
         rate = (
-            _RATE.format(done=tasks["completed"], total=tasks["total"], rate=tasks["rate"])
+            t.RATE.format(done=tasks["completed"], total=tasks["total"], rate=tasks["rate"])
             if tasks["total"]
-            else _NONE
+            else t.NONE
         )
         state = report["state_label"]
         if report.get("light"):
             state += f"（{_days(int(report['days_left']))}）"
         elif report.get("late"):
-            state += _LATE_MARK
+            state += t.LATE_MARK
         return (
             str(record["type_label"]),
             str(record["name"]),
@@ -265,8 +244,8 @@ def _rectification(record: Mapping[str, Any]) -> str:
     if not evaluation.get("deadline"):
         return ""
     if evaluation.get("rectified_on"):
-        return _RECTIFIED.format(on=evaluation["rectified_on"])
-    return _DEADLINE.format(
+        return t.RECTIFIED_ON.format(on=evaluation["rectified_on"])
+    return t.DEADLINE.format(
         deadline=evaluation["deadline"], when=_days(int(evaluation["days_left"]))
     )
 
@@ -300,7 +279,7 @@ class PilotTypeProxy(QSortFilterProxyModel):
 class PilotTaskModel(_RecordTableModel):
     """The tasks of a pilot's plan (``plans.list_tasks`` dicts with ``state`` added)."""
 
-    HEADERS = ("序号", "任务", "主要工作", "牵头单位", "任务状态")
+    HEADERS = t.TASK_HEADERS
 
     def _cells_of(self, record: Mapping[str, Any]) -> tuple[str, ...]:
         return (
@@ -345,19 +324,7 @@ class ProjectTableModel(_Records):
     owner, stage and the date it was reached, investment (total, the year's planned and
     completed, completed to date, 万元), expected reduction (万吨CO₂), the period's note."""
 
-    HEADERS: tuple[str, ...] = (
-        "编号",
-        "项目名称",
-        "项目业主",
-        "阶段",
-        "阶段日期",
-        "总投资",
-        "年度计划",
-        "年度完成",
-        "累计完成",
-        "预计减碳",
-        "本期进展",
-    )
+    HEADERS: tuple[str, ...] = t.PROJECT_HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -367,8 +334,8 @@ class ProjectTableModel(_Records):
         """The projects, with the investment of ``year`` (the period's)."""
         self._year = year
         headers = list(type(self).HEADERS)
-        headers[ProjectColumn.PLANNED] = f"{year}年计划"
-        headers[ProjectColumn.COMPLETED] = f"{year}年完成"
+        headers[ProjectColumn.PLANNED] = t.YEAR_PLANNED.format(year=year)
+        headers[ProjectColumn.COMPLETED] = t.YEAR_COMPLETED.format(year=year)
         self.HEADERS = tuple(headers)  # this table's own titles
         self.set_records(projects)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.HEADERS) - 1)
@@ -416,16 +383,16 @@ class ExperienceTableModel(_Records):
     """A pilot's experience records: title, kind, period, tags, chosen into the report,
     marked for 推广."""
 
-    HEADERS = ("标题", "类别", "报告期", "标签", "选入报告", "推广")
+    HEADERS = t.EXPERIENCE_HEADERS
 
     def _cells_of(self, record: Mapping[str, Any]) -> tuple[str, ...]:
         return (
             str(record["title"]),
             str(record["kind_label"]),
-            str(record.get("period") or _NONE),
+            str(record.get("period") or t.NONE),
             "、".join(record.get("tags") or []),
-            _YES if record["chosen"] else "",
-            _YES if record["promoted"] else "",
+            t.YES if record["chosen"] else "",
+            t.YES if record["promoted"] else "",
         )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -895,7 +895,7 @@ def _evaluation_html(evaluation: Mapping[str, Any] | None) -> str:
         deadline = t.EVALUATION_RECTIFIED.format(on=evaluation["rectified_on"], note=note)
     elif evaluation.get("deadline"):
         days = int(evaluation["days_left"])
-        when = f"剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
+        when = t.DAYS_LEFT.format(days=days) if days >= 0 else t.DAYS_LATE.format(days=-days)
         deadline = t.EVALUATION_DEADLINE.format(deadline=evaluation["deadline"], when=when)
     comment = f"<br/>{html.escape(evaluation['comment'])}" if evaluation.get("comment") else ""
     action = f"（{evaluation['action']}）" if evaluation.get("action") else ""

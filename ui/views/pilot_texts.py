@@ -6,6 +6,40 @@ from __future__ import annotations
 
 TAB = "试点"
 
+# ---------------------------------------------------------------- the tables
+TYPE_HEADERS = ("试点类型", "试点数 / 定额")
+PILOT_HEADERS = (
+    "类型",
+    "试点主体",
+    "所在地区",
+    "建设状态",
+    "任务完成",
+    "项目",
+    "半年报告",
+    "评估",
+    "整改",
+)
+TASK_HEADERS = ("序号", "任务", "主要工作", "牵头单位", "任务状态")
+PROJECT_HEADERS = (
+    "编号", "项目名称", "项目业主", "阶段", "阶段日期", "总投资", "年度计划", "年度完成",
+    "累计完成", "预计减碳", "本期进展",
+)  # fmt: skip
+YEAR_PLANNED = "{year}年计划"
+YEAR_COMPLETED = "{year}年完成"
+EXPERIENCE_HEADERS = ("标题", "类别", "报告期", "标签", "选入报告", "推广")
+ALL_TYPES = "全部类型"
+QUOTA = "{count} / {quota}"
+QUOTA_OVER_TIP = "{type}试点 {count} 个，超出方案定额 {quota} 个（仅提示）"
+QUOTA_TIP = "{type}试点 {count} 个，方案定额 {quota} 个"
+YES = "✓"
+NONE = "—"
+RATE = "{done}/{total}（{rate:.0%}）"
+DAYS_LATE = "逾期 {days} 天"
+DAYS_LEFT = "剩 {days} 天"
+RECTIFIED_ON = "已整改 {on}"
+DEADLINE = "限 {deadline}（{when}）"
+LATE_MARK = "（逾期报送）"
+
 # ---------------------------------------------------------------- the view
 PERIOD = "报告期："
 PERIOD_TIP = "半年报告、任务状态、项目投资和评估所属的报告期"

@@ -234,6 +234,8 @@ def pilot_screens(camera: Camera, demo: Demo, tmp: Path) -> None:
     panel.select_pilot(returned)
     camera.shoot(window, "60-pilots-coordinator-report")
     panel.select_pilot(_pilot_id(db, coordinator, 0))
+    period = panel.period()
+    year = int(period[0][:4])
     panel.detail_tabs.setCurrentWidget(panel.projects_page)
     panel.project_table.selectRow(0)
     camera.shoot(window, "61-pilots-projects")
@@ -243,7 +245,7 @@ def pilot_screens(camera: Camera, demo: Demo, tmp: Path) -> None:
     stage.stage_combo.setCurrentIndex(0)  # back to 谋划: the reason is asked for
     camera.shoot(stage, "65-pilots-stage-back")
     camera.shoot(
-        ProjectDialog(db, coordinator, int(project["pilot_id"]), 2026, project, window),
+        ProjectDialog(db, coordinator, int(project["pilot_id"]), year, project, window),
         "66-pilots-project",
     )
     panel.select_pilot(_pilot_id(db, coordinator, 1))
@@ -256,8 +258,8 @@ def pilot_screens(camera: Camera, demo: Demo, tmp: Path) -> None:
         db,
         coordinator,
         int(record["pilot_id"]),
-        [("2026H1", "2026年上半年")],
-        "2026H1",
+        [period],
+        period[0],
         record,
         window,
     )

@@ -39,3 +39,12 @@ def test_the_preview_demo_exports_every_output(tmp_path: Path) -> None:
     annual = docx.Document(str(made[2]))
     assert annual.paragraphs[0].text.endswith("2025年度工作进展情况报告")
     assert made[3].name == "市发展改革委_2026年全年_填报表.xlsx"
+    assert [p.name for p in made[4:]] == ["试点总览.xlsx", "试点报告.docx", "试点报告-草稿.docx"]
+    overview = openpyxl.load_workbook(made[4])["试点总览"]
+    assert overview["A1"].value == "碳达峰试点建设情况总览（2026年上半年）"
+    pilot = docx.Document(str(made[5]))
+    assert pilot.paragraphs[0].text.replace("\n", "") == (
+        "示例市绿谷工业园区2026年上半年碳达峰试点建设进展情况报告"
+    )
+    draft = docx.Document(str(made[6]))
+    assert any(p.text.startswith("=以“=”开头的文字") for p in draft.paragraphs)

@@ -18,10 +18,19 @@ from tracker.errors import PermissionDenied
 from tracker.models import AuditRecord, Pilot
 from tracker.outputs import pilots_overview
 from tracker.outputs import projects as project_sheet
-from tracker.outputs.pilots_overview import WriteFailed, export_overview
+from tracker.outputs.common import OutputFailed
+from tracker.outputs.pilots_overview import export_overview
 from tracker.outputs.projects import ProjectsRejected, export_projects, import_projects
 from tracker.pilot_demo import add_demo_pilots
-from tracker.services import pilot_overview, pilots, projects, users
+from tracker.services import (
+    pilot_overview,
+    pilot_plans,
+    pilots,
+    projects,
+    reports,
+    task_state,
+    users,
+)
 from tracker.services.actor import SYSTEM
 
 from factories import PASSWORD, use_fast_hashing
@@ -130,11 +139,11 @@ def test_a_failed_write_leaves_the_old_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken)
-    with pytest.raises(WriteFailed, match="No space left on device"):
+    with pytest.raises(OutputFailed, match="No space left on device"):
         export_overview(world.db, world.coordinator, target, period="2025H1", today=TODAY)
     assert target.read_bytes() == b"the old file"
     assert [p.name for p in out.iterdir()] == ["总览.xlsx"]
-    with pytest.raises(WriteFailed, match="不存在"):
+    with pytest.raises(OutputFailed, match="不存在"):
         export_overview(world.db, world.coordinator, tmp_path / "无" / "a.xlsx")
 
 
@@ -145,6 +154,32 @@ def test_the_overview_follows_the_accounts_rights(world: PilotWorld, tmp_path: P
         export_overview(world.db, world.stranger, tmp_path / "a.xlsx")
     assert not (tmp_path / "a.xlsx").exists()
     assert pilots_overview.layout()["sheet"] == "试点总览"
+
+
+def test_the_overview_counts_tasks_by_the_one_task_state_rule(world: PilotWorld) -> None:
+    """A task with two lead units: done only when both say so (task_state), whichever
+    lead is listed first; the overview and task_state agree on every task."""
+    shared = pilot_plans.add_pilot_task(
+        world.db, world.coordinator, world.park, title="共建充电网络", lead="绿谷园区、市发展改革委"
+    )
+    assert len(shared["lead_units"]) == 2
+    for unit, status in zip(shared["lead_units"], ("已完成", "进度滞后"), strict=True):
+        saved = reports.save_report(
+            world.db, world.coordinator, shared["id"], "2025H1", unit, status=status,
+            progress="推进中。", expect_version=0,
+        )  # fmt: skip
+        reports.submit_report(
+            world.db, world.coordinator, shared["id"], "2025H1", unit,
+            expect_version=saved["version"], today=TODAY,
+        )  # fmt: skip
+    entry = pilot_overview.overview(world.db, world.coordinator, "2025H1", today=TODAY)["pilots"]
+    park = next(e for e in entry if e["id"] == world.park)
+    plan_id = pilots.get_pilot(world.db, world.coordinator, world.park)["plan_id"]
+    states = task_state.task_states(world.db, world.coordinator, "2025H1", plan_id=plan_id)
+    assert states[shared["id"]] == "进度滞后"
+    expected = {s: list(states.values()).count(s) for s in park["tasks"]["by_state"]}
+    assert park["tasks"]["by_state"] == expected
+    assert (park["tasks"]["total"], park["tasks"]["completed"]) == (3, 0)
 
 
 # ---------------------------------------------------------------- the project list

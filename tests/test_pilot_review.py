@@ -297,3 +297,50 @@ def test_experience_records_chosen_by_the_body_promoted_by_the_region(world: Pil
         experience.add_experience(db, world.park_body, world.park, title="")
     with pytest.raises(InvalidInput, match="经验类别“心得”无效"):
         experience.add_experience(db, world.park_body, world.park, title="某", kind="心得")
+
+
+@pytest.mark.parametrize(
+    ("today", "latest"),
+    [
+        (dt.date(2025, 6, 30), "2024H2"),  # the annual report of 2024 is the latest
+        (dt.date(2025, 7, 1), "2025H1"),  # H1 has ended: its report is being written
+        (dt.date(2025, 12, 31), "2025H1"),
+        (dt.date(2026, 1, 5), "2025H2"),
+    ],
+)
+def test_the_period_a_pilot_view_opens_on(today: dt.date, latest: str) -> None:
+    assert pilot_review.latest_ended_period(today) == latest
+
+
+def test_the_periods_a_pilot_may_report_on() -> None:
+    assert pilot_review.periods_since(2024, dt.date(2025, 3, 1)) == ["2024H1", "2024H2", "2025H1"]
+    assert pilot_review.periods_since(2026, dt.date(2025, 8, 1)) == ["2025H1", "2025H2"]
+
+
+def test_the_overview_lights_owed_reports_and_open_correction_orders(world: PilotWorld) -> None:
+    from tracker.services import pilot_overview
+
+    pilot_review.evaluate_pilot(
+        world.db, world.coordinator, world.park, "2025H1", "进度滞后",
+        deadline=dt.date(2025, 8, 1), expect_version=0, today=dt.date(2025, 7, 20),
+    )  # fmt: skip
+    pilot_review.save_pilot_report(
+        world.db, world.firm_body, world.firm, "2025H1", expect_version=0, overall="已推进。"
+    )
+    pilot_review.submit_pilot_report(
+        world.db, world.firm_body, world.firm, "2025H1", expect_version=None
+    )
+
+    def lights(today: dt.date) -> dict[str, tuple[str | None, str | None]]:
+        data = pilot_overview.overview(world.db, world.coordinator, "2025H1", today=today)
+        return {
+            e["name"]: (e["report"]["light"], (e["evaluation"] or {}).get("light"))
+            for e in data["pilots"]
+        }
+
+    early = lights(dt.date(2025, 6, 1))  # due 7月10日: more than a week ahead
+    assert early[PARK] == ("green", "green")  # the correction order: 61 days to go
+    assert early["银川某化工公司"] == (None, None)  # sent: nothing owed
+    assert lights(dt.date(2025, 7, 5))[PARK][0] == "yellow"
+    late = lights(dt.date(2025, 7, 28))
+    assert late[PARK] == ("red", "yellow") and late["石嘴山某社区"] == ("red", None)

@@ -5,7 +5,8 @@
 #   tools/preview.sh [-o DIR] [-r DPI] [FILE.xlsx|FILE.docx …]
 #
 # Without files it first builds a demo database from the sample plan (tools/preview_sample.py)
-# and exports the ledger, the half-year and the annual report and one fill-in form into DIR.
+# and exports the ledger, the half-year and the annual report, one fill-in form, the pilots'
+# overview and two pilot reports (试点建设进展情况报告) into DIR.
 # Default DIR: ./preview (created). Needs: apt-get install libreoffice-writer-nogui
 # libreoffice-calc-nogui poppler-utils fonts-noto-cjk.
 #
@@ -22,7 +23,7 @@ while getopts "o:r:h" option; do
         o) OUT="$OPTARG" ;;
         r) DPI="$OPTARG" ;;
         *)
-            sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+            sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
             exit 2
             ;;
     esac

@@ -8,8 +8,10 @@ as of :data:`TODAY`, so 2025H1 and 2025H2 are locked, 2026H1 is past its due dat
 reports in every state, and 2026H2 is open. One returned report of 2026H1 is then edited
 and sent again with text an output must keep exactly (a leading ``=``, a line break,
 emoji, full-width punctuation). Writes the ledger and the half-year report of 2026H1, the
-annual report of 2025H2 and one fill-in form for 2026H2, printing each file's path (one
-per line) for ``tools/preview.sh``.
+annual report of 2025H2 and one fill-in form for 2026H2; then, of the demo's 16 pilots, the
+DRC's overview (试点建设情况总览) and the 试点建设进展情况报告 of the pilot with the body
+account (accepted, with a promoted case) and of the draft one, whose problems get the
+same tricky text. Prints each file's path (one per line) for ``tools/preview.sh``.
 """
 
 from __future__ import annotations
@@ -26,8 +28,12 @@ from tracker import demo  # noqa: E402
 from tracker.db import Database  # noqa: E402
 from tracker.outputs.forms import export_forms  # noqa: E402
 from tracker.outputs.ledger import export_ledger  # noqa: E402
+from tracker.outputs.pilot_report import export_pilot_report  # noqa: E402
+from tracker.outputs.pilots_overview import export_overview  # noqa: E402
 from tracker.outputs.report import export_report  # noqa: E402
-from tracker.services import plans, reports  # noqa: E402
+from tracker.pilot_demo import BODY_ACCOUNT_PILOT, last_due_period  # noqa: E402
+from tracker.pilot_demo import texts as pilot_texts  # noqa: E402
+from tracker.services import pilot_review, pilots, plans, reports  # noqa: E402
 from tracker.services.actor import Actor  # noqa: E402
 
 TODAY = dt.date(2026, 11, 29)
@@ -63,6 +69,26 @@ def _resend_with_tricky_text(db: Database, coordinator: Actor, plan_id: int) -> 
                 return
 
 
+def _pilot_outputs(db: Database, coordinator: Actor, out: Path) -> list[Path]:
+    """The overview of the demo pilots and two pilot reports (see the module docstring)."""
+    period = last_due_period(TODAY)
+    listed = pilots.list_pilots(db, coordinator)
+    body = listed[BODY_ACCOUNT_PILOT]["id"]
+    draft = listed[pilot_texts()["review"]["draft"][0]]["id"]
+    report = pilot_review.get_pilot_report(db, coordinator, draft, period)
+    pilot_review.save_pilot_report(
+        db, coordinator, draft, period, expect_version=report["version"], problems=TRICKY
+    )
+    overview = export_overview(db, coordinator, out / "试点总览.xlsx", period=period, today=TODAY)
+    return [
+        Path(overview["path"]),
+        *(
+            export_pilot_report(db, coordinator, pilot, out / name, period=period, today=TODAY).path
+            for pilot, name in ((body, "试点报告.docx"), (draft, "试点报告-草稿.docx"))
+        ),
+    ]
+
+
 def main(argv: list[str]) -> int:
     """Build the demo and export; prints the paths of the files made."""
     out = Path(argv[0] if argv else "preview").resolve()
@@ -92,6 +118,7 @@ def main(argv: list[str]) -> int:
                 db, coordinator, out, plan_id=plan_id, period=CURRENT, unit=lead_unit
             ).files
         )
+        made.extend(_pilot_outputs(db, coordinator, out))
     finally:
         db.close()
     for path in made:

@@ -6,8 +6,10 @@ Builds the program's demo database (``tools/demo_data.py`` → ``tracker.demo``)
 temporary folder and photographs the sign-in, a reporter's 本单位任务 with the report form
 (returned, draft, history), the conflict dialog, a coordinator's task table, review queue
 and dashboard (in the latest period past its due date), and the periods, accounts (one
-disabled), account change, preferences, reason and file dialogs; then the same main
-screens on the province-size database (5,000 tasks, 150,000 reports). Chinese needs a CJK font
+disabled), account change, preferences, reason and file dialogs; the 试点 tab of the
+coordinator, the city DRC and the pilot body (report, projects, experience) and its
+dialogs (project, stage, experience, evaluation); then the same main screens on the
+province-size database (5,000 tasks, 150,000 reports). Chinese needs a CJK font
 (fonts-noto-cjk). Nothing is shown on a display and no dialog waits for a click.
 """
 
@@ -29,15 +31,23 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget  # noqa: E402
 
-from tools.demo_data import Demo, build_province, build_sample  # noqa: E402
+from tools.demo_data import PASSWORD, Demo, build_province, build_sample  # noqa: E402
 from tracker.db import Database  # noqa: E402
-from tracker.services import users  # noqa: E402
+from tracker.pilot_demo import texts as pilot_texts  # noqa: E402
+from tracker.services import pilots, users  # noqa: E402
 from tracker.services.actor import Actor  # noqa: E402
 from ui.account import SignInDialog  # noqa: E402
 from ui.accounts_dialog import AccountsDialog, AddUserDialog, EditUserDialog  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.main_window import MainWindow, describe_database  # noqa: E402
 from ui.periods_dialog import PeriodsDialog  # noqa: E402
+from ui.pilot_dialogs import (  # noqa: E402
+    EvaluateDialog,
+    ExperienceDialog,
+    ProjectDialog,
+    StageDialog,
+)
+from ui.pilots import PilotsPanel  # noqa: E402
 from ui.preferences import PreferencesDialog  # noqa: E402
 from ui.printing import PrintPreview, report_html  # noqa: E402
 from ui.views.report_form_view import ConflictDialog, TextInputDialog  # noqa: E402
@@ -198,6 +208,80 @@ def dialog_screens(camera: Camera, demo: Demo, window: MainWindow, tmp: Path) ->
     files.close()
 
 
+def _pilots_tab(window: MainWindow) -> PilotsPanel:
+    panel = window.pilots_panel
+    assert panel is not None
+    window.tabs.setCurrentWidget(panel)
+    settle()
+    return panel
+
+
+def _pilot_id(db: Database, actor: Actor, position: int) -> int:
+    return int(pilots.list_pilots(db, actor)[position]["id"])
+
+
+def _account(db: Database, coordinator: Actor, role: str) -> Actor:
+    name = next(u["name"] for u in users.list_users(db, coordinator) if u["role"] == role)
+    return users.authenticate(db, name, PASSWORD)
+
+
+def pilot_screens(camera: Camera, demo: Demo, tmp: Path) -> None:
+    """The 试点 tab as the coordinator, the city DRC and the pilot body see it."""
+    db, coordinator = demo.db, demo.coordinator
+    returned = _pilot_id(db, coordinator, pilot_texts()["review"]["returned"][0])
+    window = _window(db, coordinator, tmp)
+    panel = _pilots_tab(window)
+    panel.select_pilot(returned)
+    camera.shoot(window, "60-pilots-coordinator-report")
+    panel.select_pilot(_pilot_id(db, coordinator, 0))
+    period = panel.period()
+    year = int(period[0][:4])
+    panel.detail_tabs.setCurrentWidget(panel.projects_page)
+    panel.project_table.selectRow(0)
+    camera.shoot(window, "61-pilots-projects")
+    project = panel.selected_project()
+    assert project is not None
+    stage = StageDialog(db, coordinator, project, parent=window)
+    stage.stage_combo.setCurrentIndex(0)  # back to 谋划: the reason is asked for
+    camera.shoot(stage, "65-pilots-stage-back")
+    camera.shoot(
+        ProjectDialog(db, coordinator, int(project["pilot_id"]), year, project, window),
+        "66-pilots-project",
+    )
+    panel.select_pilot(_pilot_id(db, coordinator, 1))
+    panel.detail_tabs.setCurrentWidget(panel.experience_page)
+    panel.experience_table.selectRow(0)
+    camera.shoot(window, "62-pilots-experience")
+    record = panel.selected_experience()
+    assert record is not None
+    experience = ExperienceDialog(
+        db,
+        coordinator,
+        int(record["pilot_id"]),
+        [period],
+        period[0],
+        record,
+        window,
+    )
+    camera.shoot(experience, "67-pilots-experience-dialog")
+    panel.detail_tabs.setCurrentWidget(panel.tasks_page)
+    camera.shoot(window, "63-pilots-tasks")
+    entry = panel.pilot_model.record(panel.pilot_model.row_of(returned) or 0)
+    evaluate = EvaluateDialog(
+        db, coordinator, entry, panel.period(), entry.get("evaluation"), window
+    )
+    camera.shoot(evaluate, "68-pilots-evaluate")
+    window.close()
+    for role, name in (("city_drc", "64-pilots-city-drc"), ("pilot_body", "69-pilots-body")):
+        window = _window(db, _account(db, coordinator, role), tmp)
+        panel = _pilots_tab(window)
+        waiting = pilot_texts()["review"]["submitted"][0]
+        if role == "city_drc":
+            panel.select_pilot(_pilot_id(db, coordinator, waiting))
+        camera.shoot(window, name)
+        window.close()
+
+
 def sample(camera: Camera, tmp: Path) -> None:
     db = Database.open(str(tmp / "sample.sqlite3"))
     try:
@@ -206,6 +290,7 @@ def sample(camera: Camera, tmp: Path) -> None:
         window = coordinator_screens(camera, demo, tmp, "20-sample")
         dialog_screens(camera, demo, window, tmp)
         window.close()
+        pilot_screens(camera, demo, tmp)
     finally:
         db.close()
 

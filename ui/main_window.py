@@ -32,6 +32,7 @@ from ui import dialogs, errors
 from ui.account import ChangePasswordDialog
 from ui.import_dialog import ImportFlow
 from ui.models import AreaKey, task_row_at_place
+from ui.pilots import add_pilots_tab
 from ui.units_dialog import UnitsDialog
 from ui.views.common import APP_TITLE
 from ui.views.main_window_view import MainWindowView
@@ -162,6 +163,7 @@ class MainWindow(MainWindowView):
                 action.setToolTip(_COORDINATOR_ONLY)
         self._connect()
         self.workbench = Workbench(self, db, actor, self._settings)
+        self.pilots_panel = add_pilots_tab(self, db, actor, self._settings)
         self.setAcceptDrops(True)
         self._restore_settings()
         self.workbench.restore_settings()

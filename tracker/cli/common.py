@@ -56,6 +56,20 @@ def done(args: argparse.Namespace, message: str, payload: dict[str, Any]) -> int
     return 0
 
 
+def export_progress(args: argparse.Namespace) -> Callable[[int, int], None] | None:
+    """A progress callback for an export, printing a percentage on stderr when it is a
+    terminal (None with ``--json`` or when stderr is not a terminal)."""
+    if getattr(args, "json", False) or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r正在导出… {100 * done // max(total, 1):3d}%", end="", file=sys.stderr)
+        if done >= total:
+            print(file=sys.stderr)
+
+    return show
+
+
 def one_line(value: str | None) -> str | None:
     """``value`` on one line (line breaks shown as ↵)."""
     return None if value is None else value.replace("\n", " ↵ ")

@@ -13,7 +13,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tracker.cli.common import add_common, parse_date, print_json, resolve_actor
+from tracker.cli.common import (
+    add_common,
+    export_progress,
+    parse_date,
+    print_json,
+    resolve_actor,
+)
 from tracker.db import Database
 from tracker.errors import TrackerError
 from tracker.outputs.forms import export_forms
@@ -26,19 +32,6 @@ from tracker.outputs.forms_import import (
 from tracker.outputs.ledger import export_ledger
 from tracker.outputs.report import KINDS, export_report
 from tracker.outputs.rows import LedgerFilter
-
-
-def _progress(args: argparse.Namespace) -> Any:
-    """A progress callback printing a percentage on stderr when it is a terminal."""
-    if getattr(args, "json", False) or not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        print(f"\r正在导出… {100 * done // max(total, 1):3d}%", end="", file=sys.stderr)
-        if done >= total:
-            print(file=sys.stderr)
-
-    return show
 
 
 def _cmd_export(db: Database, args: argparse.Namespace) -> int:
@@ -57,7 +50,7 @@ def _cmd_export(db: Database, args: argparse.Namespace) -> int:
             all_periods=args.all_periods,
             filters=filters,
             today=args.today,
-            progress=_progress(args),
+            progress=export_progress(args),
         )
         message = f"已导出工作台账：{result.path}（{result.counts['tasks']} 项任务）"
     elif kind == "forms":
@@ -68,7 +61,7 @@ def _cmd_export(db: Database, args: argparse.Namespace) -> int:
             period=args.period,
             plan_id=args.plan,
             unit=args.unit,
-            progress=_progress(args),
+            progress=export_progress(args),
         )
         message = (
             f"已导出 {result.counts['units']} 个单位的填报表到 {result.path}"
@@ -86,7 +79,7 @@ def _cmd_export(db: Database, args: argparse.Namespace) -> int:
             to=args.to,
             issuer=args.issuer,
             today=args.date,
-            progress=_progress(args),
+            progress=export_progress(args),
         )
         message = f"已导出工作进展情况报告：{result.path}（{result.counts['tasks']} 项任务）"
     else:

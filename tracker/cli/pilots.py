@@ -1,4 +1,5 @@
-"""Pilot commands (试点): ``pilot``, ``project``, ``experience`` and ``export pilot-overview``.
+"""Pilot commands (试点): ``pilot``, ``project``, ``experience``, ``export pilot-overview`` and
+``export pilot-report``.
 
 Registered into ``tracker`` by :func:`register`. Every command signs in, calls one service
 and prints plain Chinese text, or one JSON object with ``--json``. Warnings (a quota
@@ -13,7 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tracker.cli.common import add_common, done, pad, print_json, resolve_actor
+from tracker.cli.common import (
+    add_common,
+    done,
+    export_progress,
+    pad,
+    parse_date,
+    print_json,
+    resolve_actor,
+)
 from tracker.db import Database
 from tracker.errors import InvalidInput
 from tracker.services import (
@@ -599,6 +608,29 @@ def _cmd_export_overview(db: Database, args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_export_pilot_report(db: Database, args: argparse.Namespace) -> int:
+    actor = resolve_actor(db, args)
+    from tracker.outputs.pilot_report import export_pilot_report
+
+    result = export_pilot_report(
+        db,
+        actor,
+        args.pilot,
+        args.output,
+        period=args.period,
+        to=args.to,
+        today=args.date,
+        progress=export_progress(args),
+    )
+    counts = result.counts
+    return done(
+        args,
+        f"已导出试点建设进展情况报告：{result.path}（{counts['tasks']} 项任务、"
+        f"{counts['projects']} 个重大项目、{counts['experience']} 条经验做法）",
+        {"path": str(result.path), **counts},
+    )
+
+
 # ---------------------------------------------------------------- 催办
 
 
@@ -877,3 +909,13 @@ def register(sub: Any) -> None:
     q.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
     add_common(q)
     q.set_defaults(handler=_cmd_export_overview)
+    q = _export_group(sub).add_parser(
+        "pilot-report", help="试点建设进展情况报告（.docx，公文格式）"
+    )
+    q.add_argument("--pilot", required=True, metavar="PILOT", help="试点编号或试点主体名称")
+    _period(q)
+    q.add_argument("--to", metavar="主送机关", help="主送机关（默认：试点的主管发展改革部门）")
+    q.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="成文日期（默认今天）")
+    q.add_argument("-o", "--output", required=True, metavar="FILE.docx", help="保存到")
+    add_common(q)
+    q.set_defaults(handler=_cmd_export_pilot_report)

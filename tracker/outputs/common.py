@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import config
-from tracker.errors import TrackerError
+from tracker.errors import InvalidInput, TrackerError
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -139,6 +139,15 @@ def staged_folder(folder: Path) -> Iterator[Path]:
         staging.rmdir()
 
 
+def output_path(output: str | Path, suffix: str, what: str) -> Path:
+    """``output`` as a path, refused with a message unless it ends in ``suffix``
+    (``.xlsx``, ``.docx``); ``what`` names the document (试点建设情况总览)."""
+    path = Path(output)
+    if path.suffix.lower() != suffix:
+        raise InvalidInput(f"{what}应保存为 {suffix} 文件：“{path.name}”。")
+    return path
+
+
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -198,6 +207,16 @@ def area_label(code: str, title: str) -> str:
     if code.isdigit():
         return f"{code}.{title}"
     return f"{code}{title}"
+
+
+def bare_area_title(label: str) -> str:
+    """An area's title without the plan's own numbering, for a report that numbers its
+    headings afresh: ``（一）能源绿色低碳转型行动`` → ``能源绿色低碳转型行动``."""
+    for mark in ("、", "）", "."):
+        head, sep, tail = label.partition(mark)
+        if sep and len(head) <= 5 and tail:
+            return tail
+    return label
 
 
 _DIGITS = "零一二三四五六七八九"

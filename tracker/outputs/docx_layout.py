@@ -21,7 +21,7 @@ Layout numbers come from ``resources/outputs/report.json``:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -38,7 +38,7 @@ from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from tracker.outputs.common import clean_text
+from tracker.outputs.common import chinese_number, clean_text
 
 # The paragraph styles (by name; python-docx looks styles up by name).
 BODY = "Normal"
@@ -370,6 +370,27 @@ def text_width_twips(spec: Mapping[str, Any], *, landscape: bool) -> int:
     return int((page["width"] - margins["left"] - margins["right"]) * TWIPS_PER_MM)
 
 
+# ---------------------------------------------------------------- title and signature
+
+
+def chars(text: str) -> float:
+    """Width of ``text`` in body characters: a letter or digit counts half."""
+    narrow = len(text.encode("ascii", "ignore"))
+    return (len(text) - narrow) + narrow / 2
+
+
+def title_lines(spec: Mapping[str, Any], title: str) -> list[str]:
+    """A title on one line when it fits the type area at the title size, else broken at
+    the ``|`` marks the wording puts where a break keeps the words whole (GB/T 9704:
+    标题回行时词意完整); without the marks in the result."""
+    page, margins = spec["page"], spec["page"]["margins"]
+    width_pt = (page["width"] - margins["left"] - margins["right"]) / 25.4 * 72
+    whole = title.replace("|", "")
+    if chars(whole) <= width_pt / spec["sizes"]["title"]:
+        return [whole]
+    return [part for part in title.split("|") if part]
+
+
 # ---------------------------------------------------------------- paragraphs
 
 
@@ -476,6 +497,66 @@ class Body:
         self.document.element.body.sectPr.addprevious(shell)
         for child in list(element):
             shell.append(child)
+
+
+def front(body: Body, title_lines: Sequence[str], addressee: str | None, opening: str) -> None:
+    """The title (its lines), a blank line, the addressee (主送机关, when given) and the
+    opening paragraph of a report."""
+    body.add("\n".join(title_lines), TITLE, line_breaks=True)
+    body.add("", PLAIN)
+    if addressee:
+        body.add(addressee, PLAIN)
+    body.add(opening)
+
+
+def numbered_sections(
+    body: Body,
+    sections: Sequence[tuple[str, Callable[[], None]]],
+    step: Callable[[int], None],
+) -> None:
+    """First-level sections 一、二、… : each heading, then its writer; ``step(n)`` after
+    the n-th (progress and cancel)."""
+    for number, (heading, write) in enumerate(sections, 1):
+        body.add(f"{chinese_number(number)}、{heading}", HEADING1)
+        write()
+        step(number)
+
+
+# Renderers add about a quarter of a character between Chinese and digits, four times in
+# 2025年7月12日: a date is counted this much wider than its characters.
+DATE_SLACK_CHARS = 1.0
+
+
+def closing(
+    body: Body,
+    spec: Mapping[str, Any],
+    issuer: str,
+    date: str,
+    attachment_line: str | None = None,
+) -> None:
+    """附件说明 (when given), the signing office and the date (GB/T 9704 7.3.5.2, 8): one
+    blank line after the body, 附件：…, one blank line, the office two characters in from
+    the right, the date below it starting two characters right of where the office's name
+    starts. When the date is the longer (a short name: 示例市滨湖社区), the date stands two
+    characters in from the right and the office moves right to start two characters after
+    it. They are kept on one page with the end of the body, so the signature never stands
+    alone on a page."""
+    body.keep_last_with_next()
+    body.add("", PLAIN, keep_with_next=True)
+    if attachment_line:
+        body.add(attachment_line, keep_with_next=True)
+        body.add("", PLAIN, keep_with_next=True)
+    pitch = Grid.from_spec(spec).char_pitch_pt
+    date_chars = chars(date) + DATE_SLACK_CHARS
+    if date_chars > chars(issuer):
+        body.add(issuer, SIGNATURE, keep_with_next=True, right=(date_chars - chars(issuer)) * pitch)
+        body.add(date, SIGNATURE, right=2 * pitch)
+        return
+    body.add(issuer, SIGNATURE, keep_with_next=True, right=2 * pitch)
+    # The date is placed from the left, where the name starts plus two characters: its
+    # own width depends on the digits' font and on the gaps renderers put around them.
+    width = text_width_twips(spec, landscape=False) / TWIPS_PER_PT
+    body.add(date, PLAIN, left=max(0.0, width - chars(issuer) * pitch))
 
 
 # ---------------------------------------------------------------- tables as XML

@@ -10,17 +10,13 @@ every page, frozen under the header and beside the names, an autofilter, page nu
 
 The figures come from :func:`tracker.services.pilot_overview.overview`; wording and layout
 from ``resources/outputs/pilot_overview.json``. User text never becomes a formula
-(:func:`_put`), and the file is written whole or not at all (:func:`_save`).
+(:func:`tracker.outputs.xlsx.put`), and the file is written whole or not at all
+(:func:`tracker.outputs.common.atomic_file`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
-import os
-import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,84 +24,24 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tracker import config
 from tracker.db import Database
-from tracker.errors import TrackerError
+from tracker.outputs import common, xlsx
+from tracker.outputs.common import CancelCheck, Job, Progress, atomic_file
 from tracker.services.actor import Actor
 from tracker.services.pilot_overview import overview
 
-LAYOUT_FILE = config.RESOURCES / "outputs" / "pilot_overview.json"
 TITLE_ROW, SUBTITLE_ROW, GROUP_ROW, HEADER_ROW = 1, 2, 3, 4
 FIRST_ROW = 5
 MONEY_FORMAT = "#,##0.00##"
 DATE_FORMAT = "yyyy-mm-dd"
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_FORMULA_TRIGGERS = ("=", "+", "-", "@")
-_THIN = Side(style="thin", color="808080")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-class WriteFailed(TrackerError):
-    """A file could not be written (folder missing, no permission, disk full, file open)."""
-
-    exit_code = 9
-
-
-@functools.cache
 def layout() -> dict[str, Any]:
     """The wording and layout of the overview (resources/outputs/pilot_overview.json)."""
-    data: dict[str, Any] = json.loads(LAYOUT_FILE.read_text(encoding="utf-8"))
-    return data
-
-
-# ---------------------------------------------------------------- the two file helpers
-
-
-def _put(ws: Worksheet, row: int, column: int, value: Any, style: str) -> None:
-    """Write one cell with ``style``. Text is cleaned of characters Excel refuses, cut to
-    Excel's limit, and kept as text when it starts like a formula (= + - @): stored as a
-    string and quote-prefixed, so that neither openpyxl nor Excel evaluates it."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        text = _XML_ILLEGAL.sub("", value)[:32_767]
-        cell.value = text or None
-        cell.style = style
-        if text.startswith(_FORMULA_TRIGGERS):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        return
-    cell.value = value
-    cell.style = style
-
-
-def _save(workbook: Workbook, path: Path) -> None:
-    """Write ``workbook`` to a temporary file next to ``path``, then rename it over
-    ``path``: a failed export leaves the old file (or none) and no half-written one."""
-    folder = path.parent
-    if not folder.is_dir():
-        raise WriteFailed(f"无法写入“{path}”：文件夹“{folder}”不存在。")
-    temporary: Path | None = None
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=folder)
-        os.close(handle)
-        temporary = Path(name)
-        workbook.save(temporary)
-        with temporary.open("rb+") as stream:
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        hint = (
-            "（没有写入权限，或文件正被 Excel / WPS 打开）"
-            if isinstance(exc, PermissionError)
-            else ""
-        )
-        raise WriteFailed(f"无法写入“{path}”：{exc.strerror or exc}{hint}") from exc
+    return common.layout("pilot_overview")
 
 
 # ---------------------------------------------------------------- columns
@@ -211,29 +147,10 @@ def _stage_value(stage: str) -> Callable[[dict[str, Any], int], Any]:
 # ---------------------------------------------------------------- styles
 
 
-def _add_style(
-    workbook: Workbook,
-    name: str,
-    font: dict[str, Any],
-    *,
-    fill: str | None = None,
-    horizontal: str = "left",
-    number_format: str | None = None,
-    border: bool = True,
-) -> str:
-    """Register one named style on ``workbook``; its name."""
-    style = NamedStyle(
-        name=name,
-        font=Font(name=font["name"], size=font["size"]),
-        alignment=Alignment(horizontal=horizontal, vertical="center", wrap_text=True),
-        border=_BOX if border else Border(),
-    )
-    if fill:
-        style.fill = PatternFill("solid", fgColor=fill)
-    if number_format:
-        style.number_format = number_format
-    workbook.add_named_style(style)
-    return name
+def _add_style(workbook: Workbook, name: str, font: dict[str, Any], **options: Any) -> str:
+    """Register one named style on ``workbook`` (vertically centred, wrapped); its name."""
+    options.setdefault("horizontal", "left")
+    return xlsx.named_style(workbook, name, font=xlsx.font(font), vertical="center", **options)
 
 
 def _styles(workbook: Workbook) -> dict[str, str]:
@@ -271,19 +188,21 @@ def _header(
 ) -> None:
     spec = layout()
     last = get_column_letter(len(cols))
-    _put(ws, TITLE_ROW, 1, spec["title"].format(period_name=data["period_name"]), styles["title"])
+    xlsx.put(
+        ws, TITLE_ROW, 1, spec["title"].format(period_name=data["period_name"]), styles["title"]
+    )
     ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
     subtitle = spec["subtitle"].format(today=data["today"], count=len(data["pilots"]))
-    _put(ws, SUBTITLE_ROW, 1, subtitle, styles["subtitle"])
+    xlsx.put(ws, SUBTITLE_ROW, 1, subtitle, styles["subtitle"])
     ws.merge_cells(f"A{SUBTITLE_ROW}:{last}{SUBTITLE_ROW}")
     start = 1
     for index, column in enumerate(cols, 1):
-        _put(ws, HEADER_ROW, index, column.header, styles["header"])
+        xlsx.put(ws, HEADER_ROW, index, column.header, styles["header"])
         ws.column_dimensions[get_column_letter(index)].width = column.width
         following = cols[index] if index < len(cols) else None
         if following is None or following.group != column.group:
             for at in range(start, index + 1):
-                _put(ws, GROUP_ROW, at, column.group if at == start else None, styles["group"])
+                xlsx.put(ws, GROUP_ROW, at, column.group if at == start else None, styles["group"])
             if index > start:
                 ws.merge_cells(
                     start_row=GROUP_ROW, start_column=start, end_row=GROUP_ROW, end_column=index
@@ -307,17 +226,11 @@ def _rows(ws: Worksheet, cols: list[Column], data: dict[str, Any], styles: dict[
             value = column.value(entry, seq)
             if column.kind == "date" and isinstance(value, str):
                 style = styles["text"]
-            _put(ws, row, index, value, style)
+            xlsx.put(ws, row, index, value, style)
         ws.row_dimensions[row].height = _row_height(cols, entry, seq)
         row += 1
     _totals(ws, cols, data, styles, row)
     return row
-
-
-def _width(text: str) -> int:
-    """Display width in half-width characters (a CJK character counts two)."""
-    narrow = len(text.encode("ascii", "ignore"))
-    return narrow + 2 * (len(text) - narrow)
 
 
 def _row_height(cols: list[Column], entry: dict[str, Any], seq: int) -> float:
@@ -328,7 +241,7 @@ def _row_height(cols: list[Column], entry: dict[str, Any], seq: int) -> float:
         value = column.value(entry, seq)
         if isinstance(value, str) and value:
             capacity = max(1, int(column.width * 1.2))  # LibreOffice/Excel at 10 pt
-            lines = max(lines, -(-_width(value) // capacity))
+            lines = max(lines, -(-xlsx.display_width(value) // capacity))
     return 14.0 * lines + 4
 
 
@@ -351,22 +264,12 @@ def _totals(
         elif column.kind == "rate":
             value = Decimal(done) / Decimal(total_tasks) if total_tasks else None
             style = styles["total_rate"]
-        _put(ws, row, index, value, style)
+        xlsx.put(ws, row, index, value, style)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
 
 
-def _print_setup(ws: Worksheet, last_row: int, width: int) -> None:
-    spec = layout()["print"]
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if spec["paper"] == "A3" else ws.PAPERSIZE_A4
-    ws.page_setup.orientation = spec["orientation"]
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    for side, value in spec["margins_inch"].items():
-        setattr(ws.page_margins, side, value)
-    ws.oddFooter.center.text = spec["footer"]
-    ws.print_title_rows = f"{GROUP_ROW}:{HEADER_ROW}"
+def _print_setup(ws: Worksheet, last_row: int, width: int, title_rows: str) -> None:
+    xlsx.print_setup(ws, layout()["print"], title_rows)
     ws.print_area = f"A1:{get_column_letter(width)}{last_row}"
 
 
@@ -375,7 +278,7 @@ def _type_sheet(workbook: Workbook, data: dict[str, Any], styles: dict[str, str]
     ws = workbook.create_sheet(spec["type_sheet"])
     cols = spec["type_columns"]
     for index, column in enumerate(cols, 1):
-        _put(ws, 1, index, column["header"], styles["header"])
+        xlsx.put(ws, 1, index, column["header"], styles["header"])
         ws.column_dimensions[get_column_letter(index)].width = column["width"]
     for row, quota in enumerate(data["by_type"], 2):
         mine = [e for e in data["pilots"] if e["type"] == quota["type"]]
@@ -392,11 +295,10 @@ def _type_sheet(workbook: Workbook, data: dict[str, Any], styles: dict[str, str]
         for index, column in enumerate(cols, 1):
             value = values[column["key"]]
             kind = "money" if column["key"] == "total_investment" else "count"
-            _put(ws, row, index, value, styles["text" if isinstance(value, str) else kind])
+            xlsx.put(ws, row, index, value, styles["text" if isinstance(value, str) else kind])
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "B2"
-    _print_setup(ws, len(data["by_type"]) + 1, len(cols))
-    ws.print_title_rows = "1:1"
+    _print_setup(ws, len(data["by_type"]) + 1, len(cols), "1:1")
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
@@ -413,7 +315,7 @@ def build_workbook(data: dict[str, Any]) -> Workbook:
     last = get_column_letter(len(cols))
     ws.freeze_panes = f"D{FIRST_ROW}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(total_row - 1, HEADER_ROW)}"
-    _print_setup(ws, total_row, len(cols))
+    _print_setup(ws, total_row, len(cols), f"{GROUP_ROW}:{HEADER_ROW}")
     _type_sheet(workbook, data, styles)
     return workbook
 
@@ -425,10 +327,20 @@ def export_overview(
     *,
     period: str | None = None,
     today: dt.date | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> dict[str, Any]:
-    """Write the overview of ``period`` (default: the current half year) to ``path``;
-    returns ``{"path", "period", "pilots"}``."""
+    """Write the overview of ``period`` (default: the current half year) to ``path``
+    (.xlsx), atomically; returns ``{"path", "period", "pilots"}``. ``progress`` and
+    ``cancelled`` as for the other exports (:class:`tracker.outputs.common.Job`)."""
+    target = common.output_path(path, ".xlsx", "试点建设情况总览")
+    job = Job(progress, cancelled)
+    job.total = 3
     data = overview(db, actor, period, today=today)
-    target = Path(path)
-    _save(build_workbook(data), target)
+    job.step(1)
+    workbook = build_workbook(data)
+    job.step(2)
+    with atomic_file(target) as temporary:
+        workbook.save(temporary)
+        job.step(3)
     return {"path": str(target), "period": data["period"], "pilots": len(data["pilots"])}

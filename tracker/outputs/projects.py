@@ -18,18 +18,14 @@ export (naming who and when), a formula, a negative or malformed amount, a bad d
 stage change the stage rule refuses (:mod:`tracker.services.project_stages`), an unknown
 task number. Each problem names the file, the sheet, the row and the column.
 
-User text never becomes a formula (:func:`_put`); the file is written whole or not at all
-(:func:`_save`).
+User text never becomes a formula (:func:`tracker.outputs.xlsx.put`); the file is written
+whole or not at all (:func:`tracker.outputs.common.atomic_file`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
-import os
 import re
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -41,7 +37,6 @@ from typing import Any
 
 import openpyxl
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -49,11 +44,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import config
 from tracker.db import Database
 from tracker.errors import InvalidInput, TrackerError
 from tracker.models import Pilot, Project, ProjectProgress
-from tracker.outputs.pilots_overview import WriteFailed
+from tracker.outputs import common, xlsx
+from tracker.outputs.common import CancelCheck, Job, Progress, atomic_file
 from tracker.services import inputs
 from tracker.services.access import format_time, period_name
 from tracker.services.actor import Actor
@@ -72,24 +67,17 @@ from tracker.services.projects import (
 )
 from tracker.services.versions import check_version
 
-LAYOUT_FILE = config.RESOURCES / "outputs" / "projects.json"
 TITLE_ROW, INFO_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MONEY_FORMAT = "0.####"
 DATE_FORMAT = "yyyy-mm-dd"
 ACTION_CREATED, ACTION_UPDATED, ACTION_UNCHANGED = "新增", "已更新", "无变化"
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_FORMULA_TRIGGERS = ("=", "+", "-", "@")
-_THIN = Side(style="thin", color="808080")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CODE_SEPARATORS = re.compile(r"[、,，;；\s]+")
 
 
-@functools.cache
 def layout() -> dict[str, Any]:
     """The wording and layout of the project list (resources/outputs/projects.json)."""
-    data: dict[str, Any] = json.loads(LAYOUT_FILE.read_text(encoding="utf-8"))
-    return data
+    return common.layout("projects")
 
 
 class ProjectsRejected(InvalidInput):
@@ -102,52 +90,6 @@ class ProjectsRejected(InvalidInput):
         )
         self.path = path
         self.problems = list(problems)
-
-
-# ---------------------------------------------------------------- the two file helpers
-
-
-def _put(ws: Worksheet, row: int, column: int, value: Any, style: str) -> None:
-    """Write one cell with ``style``. Text is cleaned of characters Excel refuses, cut to
-    Excel's limit, and kept as text when it starts like a formula (= + - @): stored as a
-    string and quote-prefixed, so that neither openpyxl nor Excel evaluates it."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        text = _XML_ILLEGAL.sub("", value)[:32_767]
-        cell.value = text or None
-        cell.style = style
-        if text.startswith(_FORMULA_TRIGGERS):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        return
-    cell.value = value
-    cell.style = style
-
-
-def _save(workbook: Workbook, path: Path) -> None:
-    """Write ``workbook`` to a temporary file next to ``path``, then rename it over
-    ``path``: a failed export leaves the old file (or none) and no half-written one."""
-    folder = path.parent
-    if not folder.is_dir():
-        raise WriteFailed(f"无法写入“{path}”：文件夹“{folder}”不存在。")
-    temporary: Path | None = None
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=folder)
-        os.close(handle)
-        temporary = Path(name)
-        workbook.save(temporary)
-        with temporary.open("rb+") as stream:
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        hint = (
-            "（没有写入权限，或文件正被 Excel / WPS 打开）"
-            if isinstance(exc, PermissionError)
-            else ""
-        )
-        raise WriteFailed(f"无法写入“{path}”：{exc.strerror or exc}{hint}") from exc
 
 
 # ---------------------------------------------------------------- columns
@@ -213,30 +155,9 @@ def _styles(workbook: Workbook) -> dict[str, str]:
     spec = layout()
     fonts, fills = spec["fonts"], spec["fills"]
 
-    def add(
-        name: str,
-        font: dict[str, Any],
-        fill: str | None,
-        *,
-        locked: bool = True,
-        number_format: str | None = None,
-        border: bool = True,
-        bold: bool = False,
-    ) -> str:
+    def add(name: str, font: dict[str, Any], fill: str | None, **options: Any) -> str:
         """Register one named style; its name."""
-        style = NamedStyle(
-            name=name,
-            font=Font(name=font["name"], size=font["size"], bold=bold),
-            alignment=Alignment(vertical="top", wrap_text=True),
-            border=_BOX if border else Border(),
-            protection=Protection(locked=locked),
-        )
-        if fill:
-            style.fill = PatternFill("solid", fgColor=fill)
-        if number_format:
-            style.number_format = number_format
-        workbook.add_named_style(style)
-        return name
+        return xlsx.named_style(workbook, name, font=xlsx.font(font), fill=fill, **options)
 
     return {
         "title": add("项目表标题", fonts["title"], None, border=False),
@@ -301,14 +222,14 @@ def _write_sheet(
 ) -> None:
     spec = layout()
     last = cols[-1].letter
-    _put(ws, TITLE_ROW, 1, spec["title"].format(pilot=pilot.name), styles["title"])
+    xlsx.put(ws, TITLE_ROW, 1, spec["title"].format(pilot=pilot.name), styles["title"])
     ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
-    _put(ws, INFO_ROW, 1, spec["instructions"], styles["info"])
+    xlsx.put(ws, INFO_ROW, 1, spec["instructions"], styles["info"])
     ws.merge_cells(f"A{INFO_ROW}:{last}{INFO_ROW}")
     ws.row_dimensions[INFO_ROW].height = 60
     ws.row_dimensions[HEADER_ROW].height = 42
     for column in cols:
-        _put(ws, HEADER_ROW, column.index, column.header, styles["header"])
+        xlsx.put(ws, HEADER_ROW, column.index, column.header, styles["header"])
         ws.column_dimensions[column.letter].width = column.width
         if column.kind in ("id", "version"):
             ws.column_dimensions[column.letter].hidden = True
@@ -316,7 +237,7 @@ def _write_sheet(
     for offset, values in enumerate([*rows, *([blank] * int(spec["blank_rows"]))]):
         row = FIRST_ROW + offset
         for column in cols:
-            _put(ws, row, column.index, values.get(column.key), _cell_style(column, styles))
+            xlsx.put(ws, row, column.index, values.get(column.key), _cell_style(column, styles))
     stage = next(c for c in cols if c.key == "stage")
     choice = DataValidation(
         type="list",
@@ -358,37 +279,53 @@ def export_projects(
     *,
     period: str | None = None,
     today: dt.date | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> dict[str, Any]:
-    """Write a pilot's project list to ``path`` (the pilot's body or a coordinator);
-    ``period`` adds that period's progress notes. Returns ``{"path", "pilot", "projects"}``."""
+    """Write a pilot's project list to ``path`` (.xlsx; the pilot's body or a coordinator),
+    atomically; ``period`` adds that period's progress notes. Returns ``{"path", "pilot",
+    "projects"}``. ``progress`` and ``cancelled`` as for the other exports."""
     today = today or dt.date.today()
     code = inputs.period(period) if period else None
+    target = common.output_path(path, ".xlsx", "重大项目表")
+    job = Job(progress, cancelled)
+    job.total = 2
     with db.reader() as session:
         found = find_pilot(session, pilot)
         require_keeper(session, actor, found, "导出重大项目表")
         rows, years = _export_rows(session, found, code, today)
-        cols = sheet_columns(years, code)
-        workbook = Workbook()
-        styles = _styles(workbook)
-        ws = workbook.active
-        assert ws is not None
-        ws.title = layout()["sheet"]
-        _write_sheet(ws, cols, rows, found, styles)
-        meta = {
-            "format": layout()["format"],
-            "pilot_id": found.id,
-            "pilot_name": found.name,
-            "period": code or "",
-            "years": ",".join(str(y) for y in years),
-            "exported_at": format_time(dt.datetime.now(dt.UTC)),
-            "exported_by": actor.name,
-            "rows": len(rows),
-        }
-        _write_meta(workbook, meta)
+        workbook = _workbook(found, rows, years, code, actor)
         name = found.name
-    target = Path(path)
-    _save(workbook, target)
+    job.step(1)
+    with atomic_file(target) as temporary:
+        workbook.save(temporary)
+        job.step(2)
     return {"path": str(target), "pilot": name, "projects": len(rows)}
+
+
+def _workbook(
+    pilot: Pilot, rows: list[dict[str, Any]], years: list[int], code: str | None, actor: Actor
+) -> Workbook:
+    """The project list of ``pilot`` in memory, with its very hidden sheet of facts."""
+    cols = sheet_columns(years, code)
+    workbook = Workbook()
+    styles = _styles(workbook)
+    ws = workbook.active
+    assert ws is not None
+    ws.title = layout()["sheet"]
+    _write_sheet(ws, cols, rows, pilot, styles)
+    meta = {
+        "format": layout()["format"],
+        "pilot_id": pilot.id,
+        "pilot_name": pilot.name,
+        "period": code or "",
+        "years": ",".join(str(y) for y in years),
+        "exported_at": format_time(dt.datetime.now(dt.UTC)),
+        "exported_by": actor.name,
+        "rows": len(rows),
+    }
+    _write_meta(workbook, meta)
+    return workbook
 
 
 def _export_rows(

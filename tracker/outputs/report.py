@@ -12,7 +12,8 @@ as a table whose header row repeats on every page. Wording: ``resources/outputs/
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,12 @@ from tracker.outputs.common import (
     Job,
     Progress,
     atomic_file,
+    bare_area_title,
     chinese_number,
     layout,
     safe_file_name,
 )
-from tracker.outputs.rows import LedgerData, LedgerRow, load_ledger, select_periods
+from tracker.outputs.rows import LedgerData, LedgerRow, by_area, load_ledger, select_periods
 from tracker.perf import collector_paused
 from tracker.services import monitoring, task_state
 from tracker.services.access import resolve_plan_id
@@ -130,13 +132,7 @@ def title_lines(data: LedgerData, kind: str) -> list[str]:
     (银川市碳达峰实施方案 / 2025年上半年工作进展情况报告)."""
     spec = _spec()
     parts = spec["kinds"][kind]["title"].format(plan=data.plan_title, year=data.period.year)
-    page, margins = spec["page"], spec["page"]["margins"]
-    width_pt = (page["width"] - margins["left"] - margins["right"]) / 25.4 * 72
-    fits = width_pt / spec["sizes"]["title"]
-    whole = parts.replace("|", "")
-    if _chars(whole) <= fits:
-        return [whole]
-    return [part for part in parts.split("|") if part]
+    return gw.title_lines(spec, parts)
 
 
 def title_of(data: LedgerData, kind: str) -> str:
@@ -160,11 +156,9 @@ def build_report(
     title = title_of(data, kind)
     document = gw.new_document(spec, title=title, author=actor.name)
     body = gw.Body(document)
-    body.add("\n".join(title_lines(data, kind)), gw.TITLE, line_breaks=True)
-    body.add("", gw.PLAIN)
-    if to:
-        body.add(spec["addressee"].format(to=to), gw.PLAIN)
-    body.add(spec["opening"].format(plan=data.plan_title, period=data.period.name))
+    addressee = spec["addressee"].format(to=to) if to else None
+    opening = spec["opening"].format(plan=data.plan_title, period=data.period.name)
+    gw.front(body, title_lines(data, kind), addressee, opening)
     sections = spec["sections"]
     writers = (
         (sections["overall"], _overall),
@@ -173,10 +167,11 @@ def build_report(
         (sections["problems"], _problems),
         (sections["next"], _next_steps),
     )
-    for number, (heading, write) in enumerate(writers, 1):
-        body.add(f"{chinese_number(number)}、{heading}", HEADING1)
-        write(body, data, figures)
-        step(number)
+    gw.numbered_sections(
+        body,
+        [(heading, functools.partial(write, body, data, figures)) for heading, write in writers],
+        step,
+    )
     _closing(body, data, issuer or spec["issuer"], signed)
     _attachment(body, data, step)
     return document
@@ -220,32 +215,12 @@ def _overall(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- 二、分领域推进情况
 
 
-def _by_area(rows: Iterable[LedgerRow]) -> list[tuple[str, list[LedgerRow]]]:
-    groups: list[tuple[str, list[LedgerRow]]] = []
-    index: dict[int, list[LedgerRow]] = {}
-    for row in rows:
-        if row.area_id not in index:
-            index[row.area_id] = []
-            groups.append((row.area, index[row.area_id]))
-        index[row.area_id].append(row)
-    return groups
-
-
-def _area_title(label: str) -> str:
-    """The area's title without the plan's own numbering (the report numbers afresh)."""
-    for mark in ("、", "）", "."):
-        head, sep, tail = label.partition(mark)
-        if sep and len(head) <= 5 and tail:
-            return tail
-    return label
-
-
 def _areas(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
     spec = _spec()
     del figures
     order = [*(s.name for s in data.statuses), task_state.NOT_SUBMITTED]
-    for number, (label, rows) in enumerate(_by_area(data.rows), 1):
-        body.add(f"（{chinese_number(number)}）{_area_title(label)}", HEADING2)
+    for number, (label, rows) in enumerate(by_area(data.rows), 1):
+        body.add(f"（{chinese_number(number)}）{bare_area_title(label)}", HEADING2)
         counts = {s: sum(1 for r in rows if r.entries[-1].state == s) for s in order}
         body.add(spec["area_summary"].format(count=len(rows), counts=_counts_text(counts)))
         reported = [r for r in rows if r.entries[-1].progress]
@@ -379,8 +354,8 @@ def _next_steps(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> Non
     spec = _spec()
     del figures
     planned = [r for r in data.rows if r.entries[-1].next_steps]
-    for number, (label, rows) in enumerate(_by_area(planned), 1):
-        body.add(f"（{chinese_number(number)}）{_area_title(label)}", HEADING2)
+    for number, (label, rows) in enumerate(by_area(planned), 1):
+        body.add(f"（{chinese_number(number)}）{bare_area_title(label)}", HEADING2)
         for item, row in enumerate(rows, 1):
             body.add(
                 spec["next_item"].format(
@@ -400,29 +375,11 @@ def _next_steps(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> Non
 
 
 def _closing(body: gw.Body, data: LedgerData, issuer: str, signed: dt.date) -> None:
-    """附件说明, the signing office and the date (GB/T 9704 7.3.5.2, 8): one blank line
-    after the body, 附件：…, one blank line, the office two characters in from the right,
-    the date below it starting two characters right of where the office's name starts.
-    They are kept on one page with the end of the body, so the signature never stands
-    alone on a page."""
+    """附件说明, the signing office and the date (:func:`gw.closing`)."""
     spec = _spec()
-    body.keep_last_with_next()
-    body.add("", gw.PLAIN, keep_with_next=True)
-    line = spec["attachment_line"].format(period=data.period.name)
-    body.add(line, keep_with_next=True)
-    body.add("", gw.PLAIN, keep_with_next=True)
-    pitch = gw.Grid.from_spec(spec).char_pitch_pt
-    body.add(issuer, gw.SIGNATURE, keep_with_next=True, right=2 * pitch)
-    # The date is placed from the left, where the name starts plus two characters: its
-    # own width depends on the digits' font and on the gaps renderers put around them.
-    width = gw.text_width_twips(spec, landscape=False) / gw.TWIPS_PER_PT
     date = spec["date_format"].format(year=signed.year, month=signed.month, day=signed.day)
-    body.add(date, gw.PLAIN, left=max(0.0, width - _chars(issuer) * pitch))
-
-
-def _chars(text: str) -> float:
-    narrow = len(text.encode("ascii", "ignore"))
-    return (len(text) - narrow) + narrow / 2
+    line = spec["attachment_line"].format(period=data.period.name)
+    gw.closing(body, spec, issuer, date, line)
 
 
 def _table_cell(row: LedgerRow, key: str) -> tuple[tuple[str, bool], ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -122,6 +122,14 @@ class _Report(NamedTuple):
     problems: str
     next_steps: str
     late: bool
+
+
+def by_area(rows: Iterable[LedgerRow]) -> list[tuple[str, list[LedgerRow]]]:
+    """The rows grouped by area, areas and rows in the order given: (area label, rows)."""
+    groups: dict[int, tuple[str, list[LedgerRow]]] = {}
+    for row in rows:
+        groups.setdefault(row.area_id, (row.area, []))[1].append(row)
+    return list(groups.values())
 
 
 def _texts() -> dict[str, Any]:

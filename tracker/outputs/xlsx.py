@@ -84,6 +84,17 @@ def put_text(ws: Worksheet, row: int, column: int, value: str | None, style: str
         guard_cell(cell)
 
 
+def put(ws: Worksheet, row: int, column: int, value: Any, style: str) -> None:
+    """Write any value into a cell with ``style``: text as :func:`put_text` does (never a
+    formula), numbers, decimals and dates as they are, None as an empty cell."""
+    if isinstance(value, str) or value is None:
+        put_text(ws, row, column, value, style)
+        return
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    cell.style = style
+
+
 def fit_cell(text: str) -> str:
     """Text already cleaned (:func:`tracker.outputs.common.clean_text`) cut to Excel's
     limit; the cheap form of :func:`excel_text` for the many cells of a ledger."""

@@ -255,11 +255,6 @@ def _status_bucket() -> Any:
     )
 
 
-def _ordered_statuses(seen: set[str], vocabulary: list[str]) -> list[str]:
-    extra = sorted(s for s in seen if s not in vocabulary and s != NOT_SUBMITTED_STATUS)
-    return [*vocabulary, *extra, NOT_SUBMITTED_STATUS]
-
-
 def _target_met(comparator: str, actual: float, target: float) -> bool | None:
     if comparator in (">=", "≥"):
         return actual >= target
@@ -379,7 +374,7 @@ def summary(
             unit_status[unit_id][name] += count
             unit_late[unit_id] += int(late or 0)
         shared = settings_service.load(session)
-        order = _ordered_statuses(seen, shared.status_names)
+        order = task_state.display_order(seen, shared.status_names)
 
         def ordered(counts: dict[str, int]) -> dict[str, int]:
             """Counts for every status, in display order."""

@@ -3,28 +3,29 @@
 One row per pilot the account may see: its type, body, region, supervisor, status; its
 plan's tasks counted by their consolidated state in the period; its projects by stage with
 their investment (total, the period's year planned and completed, completed to date) and
-expected carbon reduction; its half-year report (state, late or overdue) and the task
-reports of its plan that came late or are missing after the due date; the evaluation of
-the period. Also the pilots per type against the scheme's quota. The .xlsx is written by
-:mod:`tracker.outputs.pilots_overview`; the app's 试点 view reads the same rows.
+expected carbon reduction; its half-year report (state, late or overdue, and its 催办 light
+while it is owed) and the task reports of its plan that came late or are missing after the
+due date; the evaluation of the period (with the light of an open correction order). Also
+the pilots per type against the scheme's quota. The .xlsx is written by
+:mod:`tracker.outputs.pilots_overview`, the pilot report takes one pilot's figures, and the
+app's 试点 view reads the same rows.
 
-A task's consolidated state is computed by :func:`task_states` only.
+A task's consolidated state comes from :func:`tracker.services.task_state.period_states`,
+the program's one rule, so the overview, the ledger and the reports never disagree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
 
 from tracker.db import Database
 from tracker.models import (
-    ROLE_LEAD,
     Period,
     Pilot,
     PilotEvaluation,
@@ -33,10 +34,16 @@ from tracker.models import (
     Task,
     TaskUnit,
 )
-from tracker.services import inputs, pilots, projects
+from tracker.services import inputs, pilots, projects, task_state
 from tracker.services import settings as settings_service
 from tracker.services.actor import Actor
-from tracker.services.pilot_access import pilot_scope, require_region_visible
+from tracker.services.monitoring import light
+from tracker.services.pilot_access import (
+    find_pilot,
+    pilot_scope,
+    require_region_visible,
+    require_visible,
+)
 from tracker.services.pilot_review import (
     EDITABLE,
     STATE_NONE,
@@ -46,70 +53,6 @@ from tracker.services.pilot_review import (
 )
 from tracker.services.pilot_terms import terms
 from tracker.services.reports import DONE_STATES
-
-NOT_SUBMITTED = "未报送"
-StateKey = tuple[int, int]  # (period id, task id)
-
-
-def task_states(
-    session: Session, period_ids: Sequence[int], task_filter: ColumnElement[bool] | None = None
-) -> dict[StateKey, str]:
-    """(period id, task id) → the task's consolidated state in that period, for every
-    current task of the periods' plans: the status its first lead unit reported (报送 or
-    审核), else 未报送 — the rule of :func:`tracker.services.monitoring.summary`.
-
-    The one place the overview takes a task's state from: once the shared
-    ``tracker.services.task_state.period_states`` is there, this becomes a call to it.
-    """
-    first_lead = (
-        select(TaskUnit.task_id, func.min(TaskUnit.position).label("pos"))
-        .where(TaskUnit.role == ROLE_LEAD)
-        .group_by(TaskUnit.task_id)
-        .subquery()
-    )
-    lead = aliased(TaskUnit)
-    query = (
-        select(Period.id, Task.id, ProgressReport.state, ProgressReport.status)
-        .select_from(Period)
-        .join(Task, and_(Task.plan_id == Period.plan_id, Task.archived_at.is_(None)))
-        .outerjoin(first_lead, first_lead.c.task_id == Task.id)
-        .outerjoin(
-            lead,
-            and_(
-                lead.task_id == Task.id, lead.position == first_lead.c.pos, lead.role == ROLE_LEAD
-            ),
-        )
-        .outerjoin(
-            ProgressReport,
-            and_(
-                ProgressReport.period_id == Period.id,
-                ProgressReport.task_id == Task.id,
-                ProgressReport.unit_id == lead.unit_id,
-            ),
-        )
-        .where(Period.id.in_(list(period_ids)))
-    )
-    if task_filter is not None:
-        query = query.where(task_filter)
-    return {
-        (period_id, task_id): (status if state in DONE_STATES and status else NOT_SUBMITTED)
-        for period_id, task_id, state, status in session.execute(query)
-    }
-
-
-def status_order(session: Session, seen: set[str]) -> list[str]:
-    """The states in display order: the status vocabulary (the database's), others seen,
-    then 未报送."""
-    vocabulary = settings_service.load(session).status_names
-    extra = sorted(s for s in seen if s not in vocabulary and s != NOT_SUBMITTED)
-    return [*vocabulary, *extra, NOT_SUBMITTED]
-
-
-def completed_status(session: Session) -> str:
-    """The status that means a task is done (已完成): the first of the database's status
-    vocabulary (the defaults list it first). To become
-    ``tracker.services.task_state.completed_status`` with the shared task states."""
-    return settings_service.load(session).status_names[0]
 
 
 def current_period(today: dt.date) -> str:
@@ -132,7 +75,7 @@ def _task_part(
     }
     pilot_of = {period_id: plan_of[plan_id] for plan_id, (period_id, _due) in periods.items()}
     states: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (period_id, _task), state in task_states(session, list(pilot_of)).items():
+    for (period_id, _task), state in task_state.period_states(session, list(pilot_of)).items():
         states[pilot_of[period_id]][state] += 1
     late: dict[int, int] = defaultdict(int)
     for plan_id, (period_id, due) in periods.items():
@@ -173,7 +116,11 @@ def _late_reports(
 def _reports(
     session: Session, rows: list[Pilot], code: str, today: dt.date
 ) -> dict[int, dict[str, Any]]:
+    """Per pilot: its half-year report's state, due date and days left, whether it came
+    late or is overdue, and its 催办 light while it is owed and not sent (red overdue,
+    yellow due soon, green; None once sent or when none is owed)."""
     words = terms()
+    warning_days = settings_service.load(session).reminder_warning_days
     stored = {
         r.pilot_id: r
         for r in session.scalars(
@@ -188,69 +135,109 @@ def _reports(
         state = report.state if report is not None else STATE_NONE
         due = due_date(session, pilot, code)
         expected = expects_report(pilot, code)
+        owed = expected and state in (STATE_NONE, *EDITABLE)
         found[pilot.id] = {
             "state": state,
             "state_label": words.review_states.name(state) if report else words.not_reported,
             "due_date": due.isoformat(),
+            "days_left": (due - today).days,
             "late": bool(report and report.late),
-            "overdue": expected and state in (STATE_NONE, *EDITABLE) and today > due,
+            "overdue": owed and today > due,
             "expected": expected,
+            "light": light((due - today).days, warning_days) if owed else None,
         }
     return found
 
 
 def _evaluations(session: Session, rows: list[Pilot], code: str, today: dt.date) -> dict[int, Any]:
+    """Per pilot: the period's evaluation, with the light of an open correction order."""
+    warning_days = settings_service.load(session).reminder_warning_days
     found = session.scalars(
         select(PilotEvaluation).where(
             PilotEvaluation.pilot_id.in_([p.id for p in rows]), PilotEvaluation.period_code == code
         )
     )
-    return {e.pilot_id: evaluation_dict(e, today) for e in found}
+    evaluations: dict[int, Any] = {}
+    for row in found:
+        entry = evaluation_dict(row, today) or {}
+        days = entry["days_left"]
+        entry["light"] = light(days, warning_days) if days is not None else None
+        evaluations[row.pilot_id] = entry
+    return evaluations
 
 
 def overview(
-    db: Database, actor: Actor, period: str | None = None, *, today: dt.date | None = None
+    db: Database,
+    actor: Actor,
+    period: str | None = None,
+    *,
+    pilot: int | str | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Every pilot ``actor`` may see, with its figures for ``period`` (default: the period
-    today falls in); see the module docstring. Amounts are exact decimals (万元, 万吨CO₂)."""
+    """Every pilot ``actor`` may see (or only ``pilot``, which it must be allowed to see),
+    with its figures for ``period`` (default: the period today falls in); see the module
+    docstring. Amounts are exact decimals (万元, 万吨CO₂)."""
     require_region_visible(actor, "查看试点总览")
     today = today or dt.date.today()
     code = inputs.period(period) if period else current_period(today)
     words = terms()
     quotas = pilots.quota_status(db, actor)
     with db.reader() as session:
-        query = select(Pilot)
-        scope = pilot_scope(actor)
-        if scope is not None:
-            query = query.where(scope)
-        order = {key: i for i, key in enumerate(words.types.keys)}
-        rows = sorted(session.scalars(query), key=lambda p: (order.get(p.pilot_type, 99), p.id))
-        ids = [p.id for p in rows]
+        rows = _pilots(session, actor, pilot)
+        shared = settings_service.load(session)
         states, late = _task_part(session, rows, code, today)
-        counts = projects.project_counts(session, ids)
-        money = projects.yearly_investment(session, ids, int(code[:4]))
-        reports = _reports(session, rows, code, today)
-        evaluations = _evaluations(session, rows, code, today)
-        seen = {s for per in states.values() for s in per}
-        order_states = status_order(session, seen)
-        entries = [
-            _entry(session, p, states.get(p.id, {}), order_states, counts[p.id], money[p.id])
-            | {
-                "late_task_reports": late.get(p.id, 0),
-                "report": reports[p.id],
-                "evaluation": evaluations.get(p.id),
-            }
-            for p in rows
-        ]
+        order = task_state.display_order(
+            {s for per in states.values() for s in per}, shared.status_names
+        )
+        entries = _entries(session, rows, code, today, states, order)
+        for entry in entries:
+            entry["late_task_reports"] = late.get(entry["id"], 0)
     return {
         "period": code,
         "period_name": _period_name(code),
         "today": today.isoformat(),
-        "statuses": order_states,
+        "statuses": order,
+        "completed_status": shared.completed_status,
         "stages": words.stages.names,
         "pilots": entries,
         "by_type": quotas,
     }
+
+
+def _pilots(session: Session, actor: Actor, pilot: int | str | None) -> list[Pilot]:
+    """The pilots of the overview, in the order of the types."""
+    if pilot is not None:
+        found = find_pilot(session, pilot)
+        require_visible(session, actor, found)
+        return [found]
+    query = select(Pilot)
+    scope = pilot_scope(actor)
+    if scope is not None:
+        query = query.where(scope)
+    order = {key: i for i, key in enumerate(terms().types.keys)}
+    return sorted(session.scalars(query), key=lambda p: (order.get(p.pilot_type, 99), p.id))
+
+
+def _entries(
+    session: Session,
+    rows: list[Pilot],
+    code: str,
+    today: dt.date,
+    states: dict[int, dict[str, int]],
+    order: list[str],
+) -> list[dict[str, Any]]:
+    """One entry per pilot: its figures, its report and its evaluation."""
+    ids = [p.id for p in rows]
+    counts = projects.project_counts(session, ids)
+    money = projects.yearly_investment(session, ids, int(code[:4]))
+    reports = _reports(session, rows, code, today)
+    evaluations = _evaluations(session, rows, code, today)
+    completed = settings_service.load(session).completed_status
+    return [
+        _entry(session, p, states.get(p.id, {}), order, completed, counts[p.id], money[p.id])
+        | {"report": reports[p.id], "evaluation": evaluations.get(p.id)}
+        for p in rows
+    ]
 
 
 def _period_name(code: str) -> str:
@@ -264,12 +251,13 @@ def _entry(
     pilot: Pilot,
     states: dict[str, int],
     order: list[str],
+    completed: str,
     counts: dict[str, Any],
     money: tuple[Decimal, Decimal, Decimal],
 ) -> dict[str, Any]:
     words = terms()
     total = sum(states.values())
-    done = states.get(completed_status(session), 0)
+    done = states.get(completed, 0)
     base = pilots.pilot_dict(session, pilot)
     return {
         **{k: base[k] for k in ("id", "type", "type_label", "name", "region", "supervisor")},

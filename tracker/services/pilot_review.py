@@ -72,6 +72,24 @@ def period_code(text: str) -> str:
     return inputs.period(text)
 
 
+def latest_ended_period(today: dt.date) -> str:
+    """The last half year that has ended by ``today``: its report is being written or has
+    just been sent (2025H1 from July to December 2025, 2025H2 from January to June 2026)."""
+    return f"{today.year}H1" if today.month >= 7 else f"{today.year - 1}H2"
+
+
+def periods_since(first_year: int, today: dt.date) -> list[str]:
+    """Every half year from the first one of ``first_year`` to the one ``today`` falls in,
+    oldest first (the periods a pilot may report on)."""
+    last = (today.year, 1 if today.month <= 6 else 2)
+    return [
+        f"{year}H{half}"
+        for year in range(min(first_year, today.year), today.year + 1)
+        for half in (1, 2)
+        if (year, half) <= last
+    ]
+
+
 def period_bounds(code: str) -> tuple[dt.date, dt.date]:
     """First and last day of a period: H1 is January–June, H2 (the annual report) the year."""
     year, half = int(code[:4]), int(code[-1])

@@ -703,6 +703,20 @@ def set_progress_note(
         return project_dict(session, project)
 
 
+def year_amounts(project: Mapping[str, Any], year: int) -> tuple[Decimal, Decimal, Decimal]:
+    """A project's (planned in ``year``, completed in ``year``, completed up to ``year``),
+    from :func:`project_dict`'s investments: the rule of :func:`yearly_investment` for one
+    project, so a table of projects adds up to the pilot's figures."""
+    planned = completed = to_date = Decimal(0)
+    for row in project.get("investments") or []:
+        if row["year"] == year:
+            planned += row["planned"] or Decimal(0)
+            completed += row["completed"] or Decimal(0)
+        if row["year"] <= year:
+            to_date += row["completed"] or Decimal(0)
+    return planned, completed, to_date
+
+
 def project_counts(session: Session, pilot_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """Per pilot: projects by stage, total investment, expected reduction (exact sums)."""
     found: dict[int, dict[str, Any]] = {

@@ -25,7 +25,7 @@ plan of 5,000 tasks takes a few tens of milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, select
@@ -56,6 +56,13 @@ def consolidate(lead_statuses: Sequence[str | None], ranks: Mapping[str, int]) -
             return NOT_SUBMITTED
         reported.append(status)
     return min(reported, key=lambda s: ranks.get(s, _UNKNOWN_RANK))
+
+
+def display_order(seen: Iterable[str], vocabulary: Sequence[str]) -> list[str]:
+    """The states in the order outputs list them: the status vocabulary (the database's),
+    then any other status seen (one since removed from the vocabulary), then 未报送."""
+    extra = sorted({s for s in seen if s not in vocabulary and s != NOT_SUBMITTED})
+    return [*vocabulary, *extra, NOT_SUBMITTED]
 
 
 def _reported_status() -> Any:

@@ -9,7 +9,16 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tracker.db import Database
-from tracker.services import history, monitoring, periods, plans, reports, users, worklist
+from tracker.services import (
+    history,
+    monitoring,
+    periods,
+    plans,
+    reports,
+    users,
+    worklist,
+)
+from tracker.services import settings as settings_service
 from ui.models import SORT_ROLE, TaskColumn
 from ui.progress_models import (
     ActualsModel,
@@ -23,6 +32,7 @@ from ui.progress_models import (
     ProgressColumn,
     ReportHistoryModel,
     ReviewQueueModel,
+    StatusModel,
     TargetProgressModel,
     UserModel,
     comparator_text,
@@ -76,6 +86,7 @@ def filled(world: World, current_period: dict[str, Any], tmp_path: Any) -> dict[
         "users": users.list_users(db, coordinator),
         "summary": summary,
         "remind": remind,
+        "settings": settings_service.show(db),
     }
 
 
@@ -211,6 +222,20 @@ def test_period_user_and_dashboard_models_pass_modeltester(
     periods_model = PeriodModel()
     periods_model.set_records(filled["periods"])
     assert periods_model.index(0, 2).data() == "开放"
+
+
+def test_status_model_passes_modeltester(qtmodeltester: Any, filled: dict[str, Any]) -> None:
+    model = StatusModel()
+    model.set_records(filled["settings"]["statuses"])
+    qtmodeltester.check(model)
+    rows = {model.index(r, 1).data(): r for r in range(model.rowCount())}
+    assert list(rows) == ["已完成", "序时推进", "进度滞后", "未启动", "长期推进"]
+    done, on_track = rows["已完成"], rows["序时推进"]
+    assert model.index(done, 5).data() != "" and model.index(on_track, 5).data() == ""
+    assert model.index(done, 6).data() == "1" and model.index(on_track, 6).data() == "1"
+    assert model.index(rows["未启动"], 6).data() == "0"
+    assert model.index(done, 3).data(Qt.ItemDataRole.DecorationRole) is not None
+    assert model.index(done, 0).data(SORT_ROLE) == 1  # numbers sort as numbers
 
 
 def test_empty_models_pass_modeltester(qtmodeltester: Any, gui_db: Database) -> None:

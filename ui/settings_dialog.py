@@ -38,6 +38,7 @@ _NO_NAME = "请填写状态名称。"
 _SAVED = "已保存：{items}。"
 _NOTHING_CHANGED = "设置没有改动。"
 _MB = 1024 * 1024
+_WHAT = "修改共享设置"
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class SettingsDialog(SettingsDialogView):
     """See the module docstring; ``changed`` is True once something was saved."""
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        # the menu hides it from reporters; refused here too, before anything is shown
+        actor.require_coordinator(_WHAT)
         super().__init__(parent)
         self._db = db
         self._actor = actor

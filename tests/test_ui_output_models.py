@@ -1,0 +1,101 @@
+"""The outcome table of importing returned 填报表: each row of each file, imported or
+refused with its reason, and Qt's model contract (qtmodeltester)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tracker.errors import InvalidInput
+from tracker.outputs.forms_import import FormImport, FormProblem, FormRejected, RowOutcome
+from ui.models import SORT_ROLE
+from ui.output_models import (
+    APPLIED,
+    REFUSED,
+    FileOutcome,
+    FormImportResultModel,
+    import_counts,
+    import_records,
+)
+
+pytest_plugins = ("conftest_ui",)
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qapp")]
+
+
+def _outcomes() -> list[FileOutcome]:
+    imported = FormImport(
+        path=Path("/tmp/返回/市发改委.xlsx"),
+        plan_id=1,
+        period="2025H1",
+        period_name="2025年上半年",
+        unit="市发改委",
+        submit=True,
+        rows=(
+            RowOutcome(row=5, task_id=11, code="（一）1", action="已报送"),
+            RowOutcome(row=6, task_id=12, code="（一）2", action="新建草稿"),
+        ),
+    )
+    empty = FormImport(
+        path=Path("/tmp/返回/市住建局.xlsx"),
+        plan_id=1,
+        period="2025H1",
+        period_name="2025年上半年",
+        unit="市住建局",
+        submit=False,
+        rows=(),
+    )
+    rejected = FormRejected(
+        Path("/tmp/返回/市工信局.xlsx"),
+        [
+            FormProblem("“主要工作”列被改动", row=7, task="（二）3"),
+            FormProblem("状态“差不多”不在状态词表中", row=9, task="（二）4"),
+        ],
+    )
+    return [
+        FileOutcome(imported.path, imported=imported),
+        FileOutcome(empty.path, imported=empty),
+        FileOutcome(rejected.path, refused=rejected),
+        FileOutcome(Path("/tmp/返回/坏文件.xlsx"), refused=InvalidInput("无法读取“坏文件.xlsx”。")),
+        FileOutcome(Path("/tmp/返回/未读.xlsx"), skipped=True),
+    ]
+
+
+def test_import_records_list_every_row_of_every_file() -> None:
+    records = import_records(_outcomes())
+    shown = [(r["file"], r["row"], r["task"], r["outcome"], r["ok"]) for r in records]
+    assert shown == [
+        ("市发改委.xlsx", 5, "（一）1", APPLIED, True),
+        ("市发改委.xlsx", 6, "（一）2", APPLIED, True),
+        ("市住建局.xlsx", None, "", APPLIED, True),
+        ("市工信局.xlsx", 7, "（二）3", REFUSED, False),
+        ("市工信局.xlsx", 9, "（二）4", REFUSED, False),
+        ("坏文件.xlsx", None, "", REFUSED, False),
+        ("未读.xlsx", None, "", REFUSED, False),
+    ]
+    assert records[3]["detail"] == "“主要工作”列被改动"
+    assert records[5]["detail"] == "无法读取“坏文件.xlsx”。"
+    assert import_counts(_outcomes()) == {"已报送": 1, "新建草稿": 1}
+
+
+def test_form_import_result_model_passes_modeltester(qtmodeltester: Any) -> None:
+    model = FormImportResultModel()
+    model.set_records(import_records(_outcomes()))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 7
+    assert [model.index(0, c).data() for c in range(5)] == [
+        "市发改委.xlsx",
+        "5",
+        "（一）1",
+        APPLIED,
+        "已报送",
+    ]
+    assert model.index(2, 1).data() == ""  # the file as a whole has no row
+    foreground = Qt.ItemDataRole.ForegroundRole
+    assert model.index(0, 4).data(foreground) is None
+    assert model.index(3, 4).data(foreground) is not None  # refused rows in red
+    assert model.index(4, 1).data(SORT_ROLE) > model.index(3, 1).data(SORT_ROLE)
+    model.set_records([])
+    qtmodeltester.check(model)

@@ -1,5 +1,6 @@
 """The outcome table of importing returned 填报表: each row of each file, imported or
-refused with its reason, and Qt's model contract (qtmodeltester)."""
+refused with its reason, and Qt's model contract (qtmodeltester); the ledger's print
+layout."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from PySide6.QtCore import Qt
 
 from tracker.errors import InvalidInput
 from tracker.outputs.forms_import import FormImport, FormProblem, FormRejected, RowOutcome
+from tracker.outputs.ledger import LedgerTable
+from ui.ledger_print import column_percents, ledger_html
 from ui.models import SORT_ROLE
 from ui.output_models import (
     APPLIED,
@@ -99,3 +102,29 @@ def test_form_import_result_model_passes_modeltester(qtmodeltester: Any) -> None
     assert model.index(4, 1).data(SORT_ROLE) > model.index(3, 1).data(SORT_ROLE)
     model.set_records([])
     qtmodeltester.check(model)
+
+
+def test_ledger_print_keeps_short_columns_on_one_line() -> None:
+    table = LedgerTable(
+        title="示例台账",
+        subtitle="",
+        groups=(("任务基本情况", 2), ("2025年上半年", 2)),
+        headers=("序号", "主要工作", "状态", "工作进展"),
+        widths=(7.0, 110.0, 9.0, 110.0),  # the long columns as wide as on a sheet of 12
+        centered=(True, False, True, False),
+        state_columns=(2,),
+        rows=(
+            ("（三）2（1）", "推进" * 40, "序时推进", "完成" * 30),
+            ("（一）1", "建设" * 40, "已完成", "完成"),
+        ),
+        task_ids=(1, 2),
+        state_colors={"序时推进": "#1565c0"},
+    )
+    code, work, state, progress = column_percents(table)
+    assert round(code + work + state + progress, 6) == 100
+    workbook = [100 * w / 236 for w in table.widths]
+    assert code > 2 * workbook[0] and state > 1.2 * workbook[2]  # （三）2（1）, 序时推进 whole
+    assert code > state  # 6 full-width characters against 4
+    assert work == progress  # the long columns keep their proportion
+    page = ledger_html(table)
+    assert f"width='{code:.1f}%'" in page and "bgcolor='#d5e3f4'" in page

@@ -19,6 +19,13 @@ from ui.printing import PrintPreview
 _HEADER_FILL = "#dde4ee"
 _GROUP_FILL = "#c9d3e2"
 _TINT = 0.82  # how much white is mixed into a status colour for its cell
+# A character of the print size (8.5 pt) as a share of the A3 landscape line, in
+# percent, with the cell's padding as one and a half characters (as the preview lays it
+# out); a column whose values are all short (序号, 状态) gets at least the width of its
+# longest value, so that （三）2（1） or 序时推进 is never broken over two lines.
+_CHAR_PERCENT = 1.0
+_PADDING_CHARS = 1.5
+_SHORT_VALUE = 8
 
 
 def _tint(color: str) -> str:
@@ -41,11 +48,29 @@ def _cell(text: str, *, width: str = "", center: bool = False, fill: str = "") -
     return f"<td valign='top'{attributes}>{body}</td>"
 
 
+def _text_width(text: str) -> float:
+    """Width in full-width characters: a Latin letter or digit is half of one."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
+
+
+def column_percents(table: LedgerTable) -> list[float]:
+    """The columns' shares of the line (percent, summing to 100): the workbook's relative
+    widths, with short-valued columns widened to hold their longest value unbroken."""
+    total = sum(table.widths) or 1.0
+    shares = [100 * w / total for w in table.widths]
+    for i, header in enumerate(table.headers):
+        longest = max((_text_width(row[i]) for row in table.rows), default=0.0)
+        longest = max(longest, _text_width(header))
+        if longest <= _SHORT_VALUE:
+            shares[i] = max(shares[i], (longest + _PADDING_CHARS) * _CHAR_PERCENT)
+    scale = 100 / sum(shares)
+    return [share * scale for share in shares]
+
+
 def ledger_html(table: LedgerTable) -> str:
     """The ledger as an HTML document: title, subtitle, then one table whose two header
     rows (``thead``) Qt repeats at the top of every page."""
-    total = sum(table.widths) or 1.0
-    widths = [f"{100 * w / total:.1f}%" for w in table.widths]
+    widths = [f"{w:.1f}%" for w in column_percents(table)]
     groups = "".join(
         f"<th colspan='{span}' bgcolor='{_GROUP_FILL}'>{html.escape(name)}</th>"
         for name, span in table.groups

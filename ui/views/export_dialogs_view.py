@@ -79,7 +79,7 @@ class ExportDialogView(QDialog):
     def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(760)  # a path under the documents folder shows whole
         intro_label = QLabel(intro)
         intro_label.setWordWrap(True)
         intro_label.setStyleSheet("color:#555;")
@@ -114,6 +114,7 @@ class ExportDialogView(QDialog):
         """Where to save: the path, typed or chosen with 浏览…."""
         edit = QLineEdit()
         edit.setClearButtonEnabled(True)
+        edit.textChanged.connect(edit.setToolTip)  # the whole path, however narrow the box
         browse = QPushButton(_BROWSE)
         browse.setAutoDefault(False)
         row = QWidget()

@@ -165,7 +165,12 @@ class SettingsDialogView(QDialog):
         box = QGroupBox(_OTHER)
         form = QFormLayout()
         self.due_h1_edit = DueDateEdit(next_year=False)
-        self.due_h1_edit.next_year_check.setVisible(False)  # the first half is due that year
+        # the first half is due that year; its month stays under the second half's month
+        h1_check = self.due_h1_edit.next_year_check
+        policy = h1_check.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        h1_check.setSizePolicy(policy)
+        h1_check.setVisible(False)
         self.due_h2_edit = DueDateEdit(next_year=True)
         self.warning_spin = QSpinBox()
         self.warning_spin.setRange(0, 365)

@@ -69,17 +69,17 @@ def _outcomes() -> list[FileOutcome]:
 def test_import_records_list_every_row_of_every_file() -> None:
     records = import_records(_outcomes())
     shown = [(r["file"], r["row"], r["task"], r["outcome"], r["ok"]) for r in records]
-    assert shown == [
-        ("市发改委.xlsx", 5, "（一）1", APPLIED, True),
-        ("市发改委.xlsx", 6, "（一）2", APPLIED, True),
-        ("市住建局.xlsx", None, "", APPLIED, True),
+    assert shown == [  # what needs doing first
         ("市工信局.xlsx", 7, "（二）3", REFUSED, False),
         ("市工信局.xlsx", 9, "（二）4", REFUSED, False),
         ("坏文件.xlsx", None, "", REFUSED, False),
         ("未读.xlsx", None, "", REFUSED, False),
+        ("市发改委.xlsx", 5, "（一）1", APPLIED, True),
+        ("市发改委.xlsx", 6, "（一）2", APPLIED, True),
+        ("市住建局.xlsx", None, "", APPLIED, True),
     ]
-    assert records[3]["detail"] == "“主要工作”列被改动"
-    assert records[5]["detail"] == "无法读取“坏文件.xlsx”。"
+    assert records[0]["detail"] == "“主要工作”列被改动"
+    assert records[2]["detail"] == "无法读取“坏文件.xlsx”。"
     assert import_counts(_outcomes()) == {"已报送": 1, "新建草稿": 1}
 
 
@@ -88,18 +88,18 @@ def test_form_import_result_model_passes_modeltester(qtmodeltester: Any) -> None
     model.set_records(import_records(_outcomes()))
     qtmodeltester.check(model)
     assert model.rowCount() == 7
-    assert [model.index(0, c).data() for c in range(5)] == [
+    assert [model.index(4, c).data() for c in range(5)] == [
         "市发改委.xlsx",
         "5",
         "（一）1",
         APPLIED,
         "已报送",
     ]
-    assert model.index(2, 1).data() == ""  # the file as a whole has no row
+    assert model.index(6, 1).data() == ""  # the file as a whole has no row
     foreground = Qt.ItemDataRole.ForegroundRole
-    assert model.index(0, 4).data(foreground) is None
-    assert model.index(3, 4).data(foreground) is not None  # refused rows in red
-    assert model.index(4, 1).data(SORT_ROLE) > model.index(3, 1).data(SORT_ROLE)
+    assert model.index(4, 4).data(foreground) is None
+    assert model.index(0, 4).data(foreground) is not None  # refused rows in red
+    assert model.index(1, 1).data(SORT_ROLE) > model.index(0, 1).data(SORT_ROLE)
     model.set_records([])
     qtmodeltester.check(model)
 

@@ -39,9 +39,13 @@ class FileOutcome:
 
 def import_records(outcomes: Iterable[FileOutcome]) -> list[dict[str, Any]]:
     """One record per row of each file: file, row (None: the file as a whole), task,
-    outcome (已导入 / 未导入), what was done or why not, and ``ok``."""
+    outcome (已导入 / 未导入), what was done or why not, and ``ok``. The files that were
+    not imported come first: they are what the user has to act on."""
     records: list[dict[str, Any]] = []
-    for outcome in outcomes:
+    listed = list(outcomes)
+    for outcome in [o for o in listed if o.imported is None] + [
+        o for o in listed if o.imported is not None
+    ]:
         name = outcome.path.name
         if outcome.imported is not None:
             rows = outcome.imported.rows

@@ -48,7 +48,7 @@ class FormsImportView(QDialog):
         self.proxy.setFilterKeyColumn(3)
         self.table = record_table(self.proxy, stretch_column=4, wrap=True)
         header = self.table.horizontalHeader()
-        for column, width in ((0, 240), (1, 52), (2, 80), (3, 70)):
+        for column, width in ((0, 240), (1, 52), (2, 110), (3, 70)):  # （三）2（1） whole
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self.table.setSortingEnabled(True)

@@ -270,7 +270,7 @@ class MainWindowView(QMainWindow):
         toolbar.addWidget(period_label)
         self.period_combo = QComboBox()
         self.period_combo.setToolTip(_PERIOD_TIP)
-        self.period_combo.setMinimumContentsLength(24)
+        self.period_combo.setMinimumContentsLength(30)  # 2026年全年（截止 2027-01-10，当前） whole
         self.period_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )

@@ -20,6 +20,7 @@ from tracker.db import Database
 from tracker.outputs import forms
 from tracker.services import reports, settings, worklist
 from tracker.services.actor import Actor
+from ui import outputs as outputs_module
 from ui.account import SignInDialog
 from ui.main_window import MainWindow, describe_database
 from ui.progress_models import ProgressColumn
@@ -544,6 +545,34 @@ def test_status_and_late_filters(
     window.clear_filters()
     assert not window.late_check.isChecked() and window.current_status() is None
     assert window.task_proxy.rowCount() == 3
+
+
+def test_a_large_ledger_is_asked_about_before_its_print_preview(
+    qtbot: QtBot,
+    world: World,
+    open_window: Opener,
+    outputs_driver: OutputsDriver,
+    messages: Messages,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(outputs_module, "LARGE_PRINT_TASKS", 2)  # the plan has 3 tasks
+    boss = open_window(world.db, world.coordinator)
+    printing = boss.workbench.outputs.actions.print_ledger_action
+    messages.confirm_answer = False
+    printing.trigger()
+    title, text = messages.confirms[-1]
+    assert title == "打印工作台账" and "有 3 项任务（约 1 页 A3）" in text
+    assert outputs_driver.previews == []  # declined: nothing laid out
+    boss.search_edit.setText("新能源")  # a filter brings it under the limit: no question
+    asked = len(messages.confirms)
+    printing.trigger()
+    wait_for(qtbot, boss.workbench.outputs.last_task)
+    assert len(messages.confirms) == asked and len(outputs_driver.previews) == 1
+    boss.clear_filters()
+    messages.confirm_answer = True
+    printing.trigger()
+    wait_for(qtbot, boss.workbench.outputs.last_task)
+    assert "推进城乡建设绿色低碳转型" in outputs_driver.previews[-1][1]
 
 
 def test_a_status_renamed_at_another_desk_is_offered_after_a_refresh(

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from tracker.outputs import forms  # noqa: E402
 from tracker.outputs.forms import export_forms  # noqa: E402
 from tracker.services import periods, pilots, users  # noqa: E402
 from tracker.services.actor import Actor  # noqa: E402
+from ui import dialogs  # noqa: E402
 from ui.account import SignInDialog  # noqa: E402
 from ui.accounts_dialog import AccountsDialog, AddUserDialog, EditUserDialog  # noqa: E402
 from ui.app import create_application  # noqa: E402
@@ -228,13 +229,14 @@ def _period_code(demo: Demo, period_id: int) -> str:
     return str(next(p["code"] for p in found if p["id"] == period_id))
 
 
-def _returned_forms(demo: Demo, folder: Path) -> list[Path]:
+def _returned_forms(demo: Demo, folder: Path, lead_units: Sequence[str]) -> list[Path]:
     """Two units' forms of the current period as they come back: one filled in, one with
     a locked cell changed and a status that is not in the list (refused row by row)."""
     code = _period_code(demo, demo.period_id)
-    units = [str(a.unit_name) for a in demo.reporters.values() if a.unit_name][:2]
+    units = [str(a.unit_name) for a in demo.reporters.values() if a.unit_name]
+    units += [u for u in lead_units if u not in units]  # the province has one reporter
     paths = []
-    for unit in units:
+    for unit in units[:2]:
         result = export_forms(
             demo.db, demo.coordinator, folder, period=code, plan_id=demo.plan_id, unit=unit
         )
@@ -306,7 +308,7 @@ def output_screens(camera: Camera, demo: Demo, tmp: Path, prefix: str) -> None:
     _shoot_progress(camera, window, f"{prefix}-export-progress")
     _export_ledger(camera, window, f"{prefix}-export-finished")
     _print_ledger(camera, window, f"{prefix}-ledger-print-preview")
-    returned = _returned_forms(demo, tmp / f"{prefix}-returned")
+    returned = _returned_forms(demo, tmp / f"{prefix}-returned", context.lead_units)
     importer = FormsImportDialog(
         demo.db, demo.coordinator, context.plan_id, context.plan_title, window
     )
@@ -348,16 +350,25 @@ def _print_ledger(camera: Camera, window: MainWindow, name: str) -> None:
     asked = LedgerPrintPreview.__dict__["ask"]
 
     def ask(cls: type[LedgerPrintPreview], parent: QWidget | None, title: str, html: str) -> None:
+        started = time.perf_counter()
         preview = cls(title, html, parent)
         camera.shoot(preview, name)
+        print(f"  print preview laid out and shown in {time.perf_counter() - started:.1f} s")
         preview.close()
 
+    def confirm(_parent: QWidget | None, _title: str, text: str, **_kw: Any) -> bool:
+        print(f"  asked first: {text.splitlines()[0]}")  # a large ledger
+        return True
+
     LedgerPrintPreview.ask = classmethod(ask)  # type: ignore[method-assign,assignment]
+    confirmed = dialogs.confirm
+    dialogs.confirm = confirm  # type: ignore[assignment]
     try:
         window.workbench.outputs.actions.print_ledger_action.trigger()
         wait(window.workbench.outputs.last_task, timeout=300)
     finally:
         LedgerPrintPreview.ask = asked  # type: ignore[method-assign]
+        dialogs.confirm = confirmed
 
 
 def _pilots_tab(window: MainWindow) -> PilotsPanel:

@@ -14,6 +14,7 @@ report is the coordinator's, and an account without a unit (a city DRC) has no f
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +70,17 @@ _REPORT_DONE = "已生成工作进展情况报告（{tasks} 项任务，{targets
 _OPEN_FAILED_TITLE = "打开文件"
 _OPEN_FAILED = "没有程序可以打开“{path}”。"
 _PRINT_TITLE = "{plan} — {period}工作台账"
+# Qt lays out and draws every page of a preview at once, on the GUI thread: 5,000 tasks
+# (some 660 A3 pages) take about half a minute, so a large ledger is asked about first.
+LARGE_PRINT_TASKS = 300
+_LARGE_PRINT_TITLE = "打印工作台账"
+_LARGE_PRINT = (
+    "要打印的工作台账有 {count} 项任务（约 {pages} 页 A3）。生成打印预览需要较长时间，"
+    "其间程序不能操作。\n\n建议先在任务表中筛选（预览只含表中显示的任务），"
+    "或用“导出工作台账”在 Excel 中打印。仍要生成预览吗？"
+)
+_LARGE_PRINT_YES = "仍要预览"
+_TASKS_PER_PAGE = 7.5
 _PRINT_FILTERED = "（按当前筛选，{count} 项任务）"
 
 
@@ -318,6 +330,8 @@ class Outputs(QObject):
         if shown is not None and not shown:
             dialogs.information(self._window, _NO_PERIOD_TITLE, _NOTHING_SHOWN)
             return
+        if not self._may_print(len(shown) if shown is not None else None):
+            return
         db, actor, plan_id = self._db, self._actor, context.plan_id
         today = dt.date.today()
 
@@ -335,6 +349,14 @@ class Outputs(QObject):
             lambda document: LedgerPrintPreview.ask(self._window, title, document),
             label=_READING_LEDGER,
         )
+
+    def _may_print(self, shown: int | None) -> bool:
+        """Whether to go on with a preview of ``shown`` tasks (None: every task)."""
+        count = shown if shown is not None else self._window.task_model.rowCount()
+        if count <= LARGE_PRINT_TASKS:
+            return True
+        text = _LARGE_PRINT.format(count=count, pages=math.ceil(count / _TASKS_PER_PAGE))
+        return dialogs.confirm(self._window, _LARGE_PRINT_TITLE, text, yes=_LARGE_PRINT_YES)
 
     def _shown_task_ids(self) -> frozenset[int] | None:
         """The tasks the table shows when a filter hides some (None: every task)."""

@@ -8,8 +8,10 @@ temporary folder and photographs the sign-in, a reporter's 本单位任务 with 
 and dashboard (in the latest period past its due date), and the periods, accounts (one
 disabled), account change, preferences, reason and file dialogs; the 试点 tab of the
 coordinator, the city DRC and the pilot body (report, projects, experience) and its
-dialogs (project, stage, experience, evaluation); then the same main screens on the
-province-size database (5,000 tasks, 150,000 reports). Chinese needs a CJK font
+dialogs (project, stage, experience, evaluation); the outputs as the coordinator has them
+(the three export dialogs, an export's progress and end, the ledger's print preview,
+returned forms imported and refused row by row, the shared settings); then the main
+screens and the outputs on the province-size database (5,000 tasks, 150,000 reports). Chinese needs a CJK font
 (fonts-noto-cjk). Nothing is shown on a display and no dialog waits for a click.
 """
 

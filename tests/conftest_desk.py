@@ -20,14 +20,21 @@ from pytestqt.qtbot import QtBot
 from tracker.db import Database
 from tracker.services import periods, users, worklist
 from tracker.services.actor import Actor
-from ui import dialogs
+from ui import dialogs, outputs
+from ui.export_dialogs import (
+    ExportFinishedDialog,
+    FormsExportDialog,
+    LedgerExportDialog,
+    ReportExportDialog,
+)
+from ui.ledger_print import LedgerPrintPreview
 from ui.main_window import MainWindow
 from ui.periods_dialog import PeriodsDialog
 from ui.printing import PrintPreview
 from ui.views.periods_dialog_view import DueDateDialog
 from ui.views.report_form_view import ConflictDialog, TextInputDialog
 
-from desk import Answers
+from desk import Answers, OutputsDriver
 from factories import PASSWORD, World, make_plan, make_users
 
 
@@ -93,6 +100,25 @@ def answers(monkeypatch: pytest.MonkeyPatch, messages: Any) -> Answers:
     )
     monkeypatch.setattr(DueDateDialog, "ask", classmethod(lambda _cls, *a: recorder.due_date(*a)))
     return recorder
+
+
+@pytest.fixture
+def outputs_driver(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> OutputsDriver:
+    """Replaces the export dialogs, the end-of-export dialog and the ledger's print
+    preview (see :class:`desk.OutputsDriver`); exports go to ``tmp_path / "out"``."""
+    driver = OutputsDriver()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.setattr(outputs, "default_folder", lambda _settings: folder)
+    for cls, method in (
+        (LedgerExportDialog, driver.ledger),
+        (FormsExportDialog, driver.forms),
+        (ReportExportDialog, driver.report),
+        (ExportFinishedDialog, driver.finish),
+        (LedgerPrintPreview, driver.preview),
+    ):
+        monkeypatch.setattr(cls, "ask", classmethod(lambda _cls, *a, _m=method, **kw: _m(*a, **kw)))
+    return driver
 
 
 @pytest.fixture

@@ -3,10 +3,15 @@
 Every modal message and file chooser of the application goes through :mod:`ui.dialogs`
 (and the crash dialog through :class:`ui.errors.CrashDialog`); :func:`messages` replaces
 them with a recorder, because a modal dialog would block a headless test forever.
+
+Every test marked ``gui`` runs with Python's automatic cycle collection off and collects
+on the main thread when it ends (:func:`collect_on_the_main_thread`), as the application
+does with :class:`ui.app.GarbageCollector`.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +35,25 @@ from conftest import PLAN_NO_BREAKDOWN, PLAN_TABLE
 
 COORDINATOR = "市发展改革委"
 PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For a GUI test: no automatic cycle collection during the test, one full collection
+    on the main thread after it. Left automatic, the collector may run in a worker thread
+    of :mod:`ui.worker` and finalise Qt objects there, which crashes the process at random
+    (the application avoids it the same way, see :class:`ui.app.GarbageCollector`)."""
+    if request.node.get_closest_marker("gui") is None:
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        if enabled:
+            gc.enable()
 
 
 @dataclass

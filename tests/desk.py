@@ -4,13 +4,20 @@ and :class:`Answers`, which replaces the modal dialogs (installed by ``conftest_
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from ui.export_dialogs import (
+    FormsExportDialog,
+    LedgerExportDialog,
+    OutputContext,
+    ReportExportDialog,
+)
 from ui.main_window import MainWindow
 from ui.views.report_form_view import ConflictDialog
 from ui.worker import BackgroundTask
@@ -74,3 +81,44 @@ class Answers:
 
     def due_date(self, *_args: Any) -> dt.date | None:
         return self.due_dates.pop(0) if self.due_dates else None
+
+
+@dataclass
+class OutputsDriver:
+    """Replaces the modal dialogs of the outputs (installed by ``conftest_desk``): builds
+    the real export dialog without showing it, lets the test fill it in (``scripts`` by
+    kind: "ledger", "forms", "report"), then presses 导出 — or 取消 when the script says
+    so by returning False. The dialog that ends an export answers ``finish_choice``."""
+
+    scripts: dict[str, Callable[[Any], bool | None]] = field(default_factory=dict)
+    opened: list[Any] = field(default_factory=list)
+    finished: list[tuple[str, str, list[Path]]] = field(default_factory=list)
+    finish_choice: str | None = None
+    previews: list[tuple[str, str]] = field(default_factory=list)
+
+    def _drive(self, kind: str, dialog: Any) -> Any:
+        self.opened.append(dialog)
+        script = self.scripts.get(kind)
+        if script is not None and script(dialog) is False:
+            dialog.cancel_button.click()
+            return None
+        dialog.ok_button.click()
+        return dialog.request if dialog.result() == QDialog.DialogCode.Accepted else None
+
+    def ledger(self, parent: QWidget | None, context: OutputContext) -> Any:
+        return self._drive("ledger", LedgerExportDialog(context, parent))
+
+    def forms(self, parent: QWidget | None, context: OutputContext, **options: Any) -> Any:
+        return self._drive("forms", FormsExportDialog(context, parent, **options))
+
+    def report(self, parent: QWidget | None, context: OutputContext) -> Any:
+        return self._drive("report", ReportExportDialog(context, parent))
+
+    def finish(
+        self, _parent: QWidget | None, title: str, text: str, files: Sequence[Path]
+    ) -> str | None:
+        self.finished.append((title, text, list(files)))
+        return self.finish_choice
+
+    def preview(self, _parent: QWidget | None, title: str, html: str) -> None:
+        self.previews.append((title, html))

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.db import Database
-from tracker.errors import PermissionDenied
+from tracker.errors import InvalidInput, PermissionDenied
 from tracker.models import AuditRecord, ProgressReport
 from tracker.outputs import forms
 from tracker.outputs.forms import export_forms
@@ -25,7 +25,7 @@ from tracker.outputs.forms_import import (
     FormRejected,
     import_form,
 )
-from tracker.services import periods, reports
+from tracker.services import periods, reports, units
 
 from factories import (
     HOUSING,
@@ -166,6 +166,20 @@ def test_a_reporter_exports_only_its_own_form(world: World, out: Path) -> None:
     assert [p.name for p in result.files] == [f"{HOUSING}_2025年全年_填报表.xlsx"]
     with pytest.raises(PermissionDenied, match="只能导出本单位的填报表"):
         export_forms(world.db, world.housing, out, period=H2, unit=NDRC)
+
+
+def test_the_units_of_a_reminder_list_are_exported_by_id(world: World, out: Path) -> None:
+    listed = {u["name"]: u["id"] for u in units.list_units(world.db)}
+    wanted = [listed[HOUSING], listed[MIIT], listed[HOUSING]]  # a repeat is one form
+    result = export_forms(world.db, world.coordinator, out, period=H2, unit_ids=wanted)
+    assert sorted(p.name for p in result.files) == sorted(
+        [f"{MIIT}_2025年全年_填报表.xlsx", f"{HOUSING}_2025年全年_填报表.xlsx"]
+    )
+    assert result.counts["units"] == 2
+    with pytest.raises(PermissionDenied, match="只能导出本单位的填报表"):
+        export_forms(world.db, world.housing, out, period=H2, unit_ids=[listed[MIIT]])
+    with pytest.raises(InvalidInput, match="没有选择要导出填报表的单位"):
+        export_forms(world.db, world.coordinator, out, period=H2, unit_ids=[])
 
 
 # ---------------------------------------------------------------- round trip
@@ -311,6 +325,13 @@ def test_a_status_outside_the_list_and_bad_values_are_refused(world: World, out:
         "完成百分比 150 超出范围",
     )
     assert len(problem.problems) == 3
+    # each problem is given with its row and task, for the app's table of results
+    book = openpyxl.load_workbook(path)
+    rows = {_row_of(book["填报表"], t) for t in (world.plan.task1, world.plan.task2)}
+    assert {p.row for p in problem.problems} == rows
+    first = problem.problems[0]
+    assert first.task and first.reason.startswith("状态“基本完成”不在可选范围内")
+    assert str(first) == f"第 {first.row} 行（任务 {first.task}）：{first.reason}"
 
 
 def test_a_formula_typed_into_the_form_is_refused(world: World, out: Path) -> None:

@@ -16,7 +16,8 @@ from tracker.db import Database
 from tracker.errors import InvalidInput, NotFound, PlanArchived
 from tracker.importing.regions import region_from_name
 from tracker.models import Task, Unit, utcnow
-from tracker.outputs.common import ExportCancelled, OutputFailed
+from tracker.outputs import ledger, report
+from tracker.outputs.common import MAX_FILE_NAME, ExportCancelled, OutputFailed
 from tracker.outputs.forms import export_forms
 from tracker.outputs.ledger import export_ledger
 from tracker.outputs.report import export_report
@@ -317,3 +318,53 @@ def test_a_unit_whose_name_another_region_shares_is_shown_with_its_region(
     assert first[4] == f"{REGION}·{NDRC}"  # 牵头单位
     assert first[5] == f"{MIIT}、{LAND}"  # names nobody else has stay bare
     assert f"{REGION}·{NDRC}" in [c.value for c in ws[FIRST + 1]][5]  # 配合 on task 2
+
+
+def test_default_file_names_carry_plan_and_period() -> None:
+    assert ledger.default_file_name("某市碳达峰实施方案", "2025年上半年") == (
+        "某市碳达峰实施方案_2025年上半年_工作台账.xlsx"
+    )
+    assert ledger.default_file_name("A/B方案", "2025年全年", all_periods=True) == (
+        "A＿B方案_截至2025年全年_工作台账.xlsx"
+    )
+    long = ledger.default_file_name("很长的方案名称" * 30, "2025年全年")
+    assert len(long) == MAX_FILE_NAME and long.endswith(".xlsx")  # shortened, type kept
+    assert report.default_file_name("某市碳达峰实施方案", 2025, "half-year") == (
+        "某市碳达峰实施方案2025年上半年工作进展情况报告.docx"
+    )
+    assert report.default_file_name("某市碳达峰实施方案", 2025, "annual") == (
+        "某市碳达峰实施方案2025年度工作进展情况报告.docx"
+    )
+    assert report.default_issuer() == "碳达峰碳中和工作领导小组办公室"
+
+
+def test_the_ledger_as_a_table_matches_the_workbook(world: World, out: Path) -> None:
+    """The app prints the ledger from ledger.ledger_table: the same columns, headers and
+    cells as the workbook, optionally only the tasks a filtered table shows."""
+    _path, book = _export(world, out, all_periods=True)
+    ws = book["工作台账"]
+    data = ledger.read_ledger(world.db, world.coordinator, period=H1, all_periods=True, today=TODAY)
+    table = ledger.ledger_table(data, world.coordinator, dt.date.today())  # as exported
+    assert list(table.headers) == _headers(ws)
+    assert table.title == ws.cell(row=1, column=1).value
+    assert table.subtitle == ws.cell(row=2, column=1).value
+    assert [(name, span) for name, span in table.groups] == [
+        ("任务基本情况", 7),
+        (
+            "2025年上半年（截止 2025-07-10）",
+            5,
+        ),
+    ]
+    assert len(table.rows) == len(data.rows) == 3
+    for number, row in enumerate(table.rows):
+        cells = [ws.cell(row=FIRST + number, column=c + 1).value or "" for c in range(len(row))]
+        assert [value for i, value in enumerate(row) if i != 1] == [
+            value
+            for i, value in enumerate(cells)
+            if i != 1  # the merged area column
+        ]
+    assert table.state_columns == (_column(ws, "状态") - 1,)
+    assert table.state_colors["未报送"]
+    second = ledger.ledger_table(data, world.coordinator, TODAY, task_ids={world.plan.task2})
+    assert second.task_ids == (world.plan.task2,) and len(second.rows) == 1
+    assert "（共 3 项）" in second.subtitle

@@ -173,7 +173,7 @@ def test_evaluations_and_correction_orders_in_the_reminders(world: PilotWorld) -
     db, boss = world.db, world.coordinator
     with pytest.raises(InvalidInput, match="须给出整改期限"):
         pilot_review.evaluate_pilot(db, boss, world.park, H1, "进度滞后", expect_version=None)
-    with pytest.raises(InvalidInput, match="不要给出 --deadline"):
+    with pytest.raises(InvalidInput, match="评估为正常时不要给出整改期限"):
         pilot_review.evaluate_pilot(
             db, boss, world.park, H1, "正常", deadline="2025-09-30", expect_version=None
         )

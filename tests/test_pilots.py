@@ -66,8 +66,9 @@ def test_a_pilot_gets_its_body_as_a_unit_and_its_citys_drc_as_supervisor(db: Dat
 
 
 def test_ningdong_needs_its_supervisor_named(db: Database) -> None:
-    with pytest.raises(InvalidInput, match="--supervisor"):
+    with pytest.raises(InvalidInput, match="无法为地区“宁东能源化工基地”确定主管") as refused:
         pilots.add_pilot(db, SYSTEM, pilot_type="园区", name="某化工园", region="宁东能源化工基地")
+    assert refused.value.hint == "用 --supervisor 指明。"
     assert _count(db, Pilot) == 0
     added = pilots.add_pilot(
         db,
@@ -373,8 +374,9 @@ def test_the_real_pilot_scheme_read_by_its_numbering(seeds: Path) -> None:
         "城市试点", "园区试点", "乡村试点", "社区试点", "公共机构试点", "企业试点"
     ]  # fmt: skip
     assert all(t.lead_units == [] for t in parsed.tasks)
-    with pytest.raises(ImportFailed, match="tracker pilot import-plan"):
+    with pytest.raises(ImportFailed, match="请作为该试点的方案导入") as refused:
         parse_plan(source)
+    assert refused.value.hint is not None and "tracker pilot import-plan" in refused.value.hint
 
 
 def test_a_pilot_keeps_one_plan_and_outsiders_cannot_import_it(

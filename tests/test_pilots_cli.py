@@ -105,7 +105,7 @@ def test_pilot_accounts_from_the_cli(
     assert code != 0 and "已停用" in err
     audits = _audits(world.db)
     code, _out, err = run("user", "set", "路人", "--role", "pilot_body")
-    assert code == 4 and "须指明试点（--pilot" in err
+    assert code == 4 and "须指明试点。" in err and "提示：用 --pilot 编号或名称 指明。" in err
     assert _audits(world.db) == audits
     listed = run.json("pilot", "list", user="吴忠发改委")
     assert len(listed["pilots"]) == 2  # type: ignore[arg-type]

@@ -112,10 +112,9 @@ def test_every_write_to_an_archived_plan_is_refused(world: World) -> None:
     plan_lifecycle.archive_plan(world.db, world.coordinator, world.plan.plan_id)
     before = history.list_audit(world.db, world.coordinator)
     for name, write in _writes(world):
-        with pytest.raises(
-            PlanArchived, match=r"已归档，只能查看，不能修改.*tracker plan unarchive"
-        ):
+        with pytest.raises(PlanArchived, match=r"已归档，只能查看，不能修改") as refused:
             write()
+        assert refused.value.hint == f"恢复：tracker plan unarchive {world.plan.plan_id}"
         assert history.list_audit(world.db, world.coordinator) == before, name
     # unarchived, the same writes work again
     plan_lifecycle.unarchive_plan(world.db, world.coordinator, world.plan.plan_id)
@@ -169,8 +168,9 @@ def test_a_plan_without_reports_is_deleted_whole(world: World) -> None:
 def test_a_plan_with_reports_needs_force_and_a_reason(world: World) -> None:
     _report(world)
     plan_id = world.plan.plan_id
-    with pytest.raises(InvalidInput, match=r"已有 1 份进展填报.*归档.*--force.*--reason"):
+    with pytest.raises(InvalidInput, match=r"已有 1 份进展填报.*归档.*须说明理由") as refused:
         plan_lifecycle.delete_plan(world.db, world.coordinator, plan_id)
+    assert refused.value.hint is not None and "--force" in refused.value.hint
     with pytest.raises(InvalidInput, match="必须说明理由"):
         plan_lifecycle.delete_plan(world.db, world.coordinator, plan_id, force=True, reason=" ")
     assert _count(world.db, ProgressReport) == 1

@@ -94,7 +94,7 @@ def test_first_user_add_needs_no_sign_in_and_later_ones_do(
 
     code, _, err = cli("user", "add", "张三", "--role", "reporter", "--unit", MIIT, user=None)
     assert code == 5
-    assert "请登录" in err
+    assert "请登录" in err and "提示：用 --user 用户名 或环境变量 TRACKER_USER 指明用户" in err
 
     monkeypatch.setenv("TRACKER_USER", "管理员")
     monkeypatch.setenv("TRACKER_PASSWORD", "wrong-password")
@@ -372,7 +372,7 @@ def test_remind_and_summary_through_the_cli(plan: SamplePlan, cli: Cli) -> None:
             "没有名为“市不存在局”的单位",
         ),
         (("--status", "已完成"), "住建局填报员", 5, "无权查看或填报任务"),
-        (("--status", "已完成"), "协调员甲", 4, "请用 --unit 指明填报单位"),
+        (("--status", "已完成"), "协调员甲", 4, "请指明填报单位"),
     ],
 )
 def test_bad_input_gives_a_clear_message_and_exit_code(

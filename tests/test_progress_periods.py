@@ -129,8 +129,10 @@ def test_list_periods_with_report_counts(world: World) -> None:
 
 def test_plan_must_be_named_when_there_are_several(world: World) -> None:
     make_plan(world.db, title="另一个方案")
-    with pytest.raises(InvalidInput, match=r"有多个实施方案.*--plan"):
+    with pytest.raises(InvalidInput, match="有 2 个实施方案，请指明是哪一个") as refused:
         periods.list_periods(world.db, world.coordinator)
+    assert "--plan" not in str(refused.value)  # the app shows the message: no option in it
+    assert refused.value.hint is not None and "--plan" in refused.value.hint
     with pytest.raises(NotFound, match="没有编号为 99 的实施方案"):
         periods.list_periods(world.db, world.coordinator, 99)
 

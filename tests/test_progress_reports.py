@@ -239,10 +239,11 @@ def test_lead_and_cooperating_units_both_report_and_lead_consolidates(world: Wor
 
 def test_coordinator_can_enter_a_units_report_but_must_name_the_unit(world: World) -> None:
     db, p = world.db, world.plan
-    with pytest.raises(InvalidInput, match="请用 --unit 指明填报单位"):
+    with pytest.raises(InvalidInput, match="请指明填报单位") as refused:
         reports.save_report(
             db, world.coordinator, p.task3, H1, status="已完成", expect_version=None
         )
+    assert refused.value.hint == "用 --unit 指明单位。"
     saved = reports.save_report(
         db, world.coordinator, p.task3, H1, HOUSING, status="已完成", expect_version=None
     )
@@ -409,7 +410,7 @@ def test_bad_input_is_refused_and_changes_nothing(
 
 
 def test_new_report_needs_a_status(world: World) -> None:
-    with pytest.raises(InvalidInput, match="新建填报必须给出状态"):
+    with pytest.raises(InvalidInput, match="新建填报必须选择进展状态"):
         reports.save_report(
             world.db, world.ndrc, world.plan.task1, H1, progress="只有文字", expect_version=None
         )

@@ -18,7 +18,7 @@ from tracker.cli import main
 from tracker.db import Database
 from tracker.errors import InvalidInput
 from tracker.importing.regions import region_from_name
-from tracker.services import plans, units, users
+from tracker.services import plans, reports, units, users, worklist
 from tracker.services.actor import SYSTEM, Actor
 from tracker.services.plans import CommitResult
 
@@ -128,6 +128,29 @@ def test_a_reporter_sees_exactly_the_tasks_of_their_unit(
     assert Counter(t["plan_id"] for t in seen) == Counter(
         {_plan_id(db, "宁夏回族自治区碳达峰实施方案"): 3, _plan_id(db, "石嘴山市碳达峰实施方案"): 1}
     )
+
+
+def test_review_queue_and_history_name_the_region_of_a_shared_unit_name(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_fast_hashing(monkeypatch)
+    for path in (SHIZUISHAN, WUZHONG):
+        _import(db, path)
+    users.add_user(db, None, "协调员", "coordinator", PASSWORD)
+    coordinator = users.authenticate(db, "协调员", PASSWORD)
+    unit = "石嘴山市·市发展改革委"
+    users.add_user(db, coordinator, "石嘴山发改", "reporter", PASSWORD, unit=unit)
+    city = users.authenticate(db, "石嘴山发改", PASSWORD)
+    plan_id = _plan_id(db, "石嘴山市碳达峰实施方案")
+    task = next(t for t in plans.list_tasks(db, city) if unit in t["lead_units"])
+    period = worklist.plan_periods(db, coordinator, plan_id)[0]["id"]
+    reports.save_report(db, city, task["id"], period, status="序时推进", expect_version=None)
+    reports.submit_report(db, city, task["id"], period, expect_version=None)
+
+    queue = worklist.review_queue(db, coordinator, plan_id, period)
+    assert [r["unit"] for r in queue] == [unit]
+    history = worklist.report_history(db, coordinator, task["id"])
+    assert [r["unit"] for r in history] == [unit]
 
 
 def _plan_id(db: Database, title: str) -> int:

@@ -172,6 +172,23 @@ def test_bad_values_are_refused_and_nothing_changes(
     assert settings_service.show(world.db) == before
 
 
+def test_several_values_change_in_one_transaction_or_not_at_all(world: World) -> None:
+    db, c = world.db, world.coordinator
+    before = settings_service.show(db)
+    with pytest.raises(InvalidInput, match="超出范围"):
+        settings_service.set_values(
+            db, c, {"reminder_warning_days": "10", "password_min_length": "3"}
+        )
+    assert settings_service.show(db) == before and _audit(world, "set_setting") == []
+    shown = settings_service.set_values(
+        db,
+        c,
+        {"reminder_warning_days": "10", "due_dates.H1": "7月10日"},  # the second unchanged
+    )
+    assert {e["key"]: e["text"] for e in shown["settings"]}["reminder_warning_days"] == "10 天"
+    assert [f for f, _b, _a in _audit(world, "set_setting")] == ["reminder_warning_days"]
+
+
 def test_only_a_coordinator_changes_settings(world: World) -> None:
     with pytest.raises(PermissionDenied, match="无权修改共享设置"):
         settings_service.set_value(world.db, world.ndrc, "password_min_length", "10")
@@ -266,8 +283,9 @@ def _report(world: World, task: int, status: str) -> dict[str, object]:
 def test_renaming_a_status_in_use_needs_consent_and_renames_the_reports(world: World) -> None:
     db, c = world.db, world.coordinator
     saved = _report(world, world.plan.task1, "序时推进")
-    with pytest.raises(InvalidInput, match=r"已有 1 份填报使用.*--update-reports"):
+    with pytest.raises(InvalidInput, match=r"已有 1 份填报使用") as refused:
         settings_service.rename_status(db, c, "序时推进", "按序时推进")
+    assert refused.value.hint == "确认请加 --update-reports。"
     assert _names(db)[1] == "序时推进"
 
     settings_service.rename_status(db, c, "序时推进", "按序时推进", update_reports=True)

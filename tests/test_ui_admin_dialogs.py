@@ -15,11 +15,13 @@ from pytestqt.qtbot import QtBot
 from tracker.db import Database
 from tracker.errors import AuthenticationFailed
 from tracker.services import periods, users
+from tracker.services import settings as settings_service
 from ui import preferences
 from ui.accounts_dialog import AccountsDialog, AddUserDialog, EditUserDialog, PasswordDialog
 from ui.app import create_application
 from ui.periods_dialog import PeriodsDialog
 from ui.preferences import PreferencesDialog
+from ui.settings_dialog import SettingsDialog, StatusEditDialog, StatusValues
 
 from desk import Answers, wait_for
 from factories import MIIT, NDRC, PASSWORD, World
@@ -163,6 +165,108 @@ def test_accounts_dialog_is_refused_to_a_reporter(
     # qapp: run first in a worker, the dialog would be the process's first widget
     AccountsDialog.ask(None, world.db, world.ndrc)
     assert "仅协调员" in messages.warnings[-1][1]
+
+
+# ---------------------------------------------------------------- shared settings
+
+
+def _edit_status(
+    monkeypatch: pytest.MonkeyPatch, description: str, color: str, rank: int | None = None
+) -> list[StatusEditDialog]:
+    """Replace the status editor by the real one, filled in and confirmed."""
+    opened: list[StatusEditDialog] = []
+
+    def ask(_cls: type, parent: Any, status: Any, default_rank: int) -> StatusValues | None:
+        dialog = StatusEditDialog(status, default_rank, parent)
+        opened.append(dialog)
+        dialog.description_edit.setText(description)
+        dialog.color_edit.setText(color)
+        if rank is not None:
+            dialog.rank_spin.setValue(rank)
+        dialog.ok_button.click()
+        return dialog.values
+
+    monkeypatch.setattr(StatusEditDialog, "ask", classmethod(ask))
+    return opened
+
+
+def _stored(db: Database) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    shown = settings_service.show(db)
+    return {e["key"]: e["text"] for e in shown["settings"]}, shown["statuses"]
+
+
+def test_settings_dialog_edits_statuses_and_saves_due_dates_and_password_length(
+    qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch, messages: Messages
+) -> None:
+    dialog = SettingsDialog(world.db, world.coordinator)
+    qtbot.addWidget(dialog)
+    names = [dialog.status_model.index(r, 1).data() for r in range(5)]
+    assert names == settings_service.get(world.db).status_names
+    assert dialog.password_spin.value() == 8 and dialog.due_h1_edit.text() == "7月10日"
+    assert dialog.field_labels["password_min_length"].text() == "密码最少字符数："
+
+    dialog.select_status("序时推进")
+    _edit_status(monkeypatch, "按年度计划推进", "#1e88e5")
+    dialog.edit_button.click()
+    dialog.down_button.click()
+    statuses = settings_service.get(world.db).statuses
+    moved = [s.name for s in statuses]
+    assert moved[1:3] == ["进度滞后", "序时推进"]
+    assert statuses[2].description == "按年度计划推进" and statuses[2].color == "#1e88e5"
+    assert dialog.selected()["name"] == "序时推进"  # the selection follows the move
+
+    dialog.due_h1_edit.month_combo.setCurrentIndex(6)  # 7月
+    dialog.due_h1_edit.day_spin.setValue(20)
+    dialog.due_h2_edit.day_spin.setValue(15)
+    dialog.password_spin.setValue(10)
+    assert dialog.save_settings()
+    values = settings_service.get(world.db)
+    assert (values.due_h1.month, values.due_h1.day) == (7, 20)
+    assert (values.due_h2.month, values.due_h2.day, values.due_h2.next_year) == (1, 15, True)
+    assert values.password_min_length == 10
+    saved = dialog.message_label.text()
+    assert "上半年报告默认截止日期" in saved and "密码最少字符数" in saved
+    assert "催办黄灯提前天数" not in saved  # only what changed
+    assert dialog.changed and not messages.warnings
+    dialog.save_button.click()
+    assert dialog.message_label.text() == "设置没有改动。"
+
+
+def test_settings_dialog_refuses_a_bad_value_and_changes_nothing(
+    qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch, messages: Messages
+) -> None:
+    dialog = SettingsDialog(world.db, world.coordinator)
+    qtbot.addWidget(dialog)
+    before = _stored(world.db)
+
+    dialog.password_spin.setValue(12)
+    dialog.due_h1_edit.month_combo.setCurrentIndex(1)  # 2月
+    dialog.due_h1_edit.day_spin.setValue(30)  # no such day: the whole save is refused
+    dialog.save_button.click()
+    assert messages.warnings[-1][1] == "截止日期“2月30日”不存在。"
+    assert _stored(world.db) == before and not dialog.changed
+
+    dialog.select_status("未启动")
+    opened = _edit_status(monkeypatch, "尚未开始", "绿色")
+    dialog.edit_button.click()
+    assert "颜色“绿色”格式不对" in messages.warnings[-1][1]
+    _edit_status(monkeypatch, "尚未开始", "#757575", rank=4)  # a second top rank
+    dialog.edit_button.click()
+    assert "只能有一个状态的推进程度最高" in messages.warnings[-1][1]
+    assert opened[0].windowTitle() == "修改状态“未启动”"
+    assert _stored(world.db) == before and not dialog.changed
+    assert dialog.status_model.records() == before[1]  # the table shows the database
+
+
+def test_settings_dialog_is_refused_to_a_reporter(
+    world: World, messages: Messages, open_window: Any
+) -> None:
+    SettingsDialog.ask(None, world.db, world.ndrc)
+    assert "无权修改共享设置" in messages.warnings[-1][1]
+    window = open_window(world.db, world.ndrc)
+    assert not window.settings_action.isVisible()
+    window.settings_action.trigger()  # a shortcut or a stale menu: still refused
+    assert "仅协调员" in messages.infos[-1][1]
 
 
 # ---------------------------------------------------------------- preferences

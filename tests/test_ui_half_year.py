@@ -1,28 +1,33 @@
 """A half year in the real windows: a reporter signs in, fills and submits two reports (one
 of them conflicting with another session), the coordinator returns one and approves the
-other and sees the dashboard change; refused actions show their message; nothing typed is
-lost."""
+other, sees the dashboard change, exports the ledger and the report, prints the ledger;
+the reporter exports the unit's form, fills it in Excel and imports it; a broken returned
+form is refused row by row; refused actions show their message; nothing typed is lost."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import docx
+import openpyxl
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from tracker.db import Database
+from tracker.outputs import forms
 from tracker.services import reports, settings, worklist
 from tracker.services.actor import Actor
+from ui import outputs as outputs_module
 from ui.account import SignInDialog
 from ui.main_window import MainWindow, describe_database
 from ui.progress_models import ProgressColumn
 from ui.views.report_form_view import ConflictDialog
 
-from desk import Answers, select_task, wait_for
-from factories import HOUSING, MIIT, NDRC, PASSWORD, World
+from desk import Answers, OutputsDriver, select_task, wait_for
+from factories import HOUSING, MIIT, NDRC, PASSWORD, World, make_plan
 
 if TYPE_CHECKING:
     from conftest_ui import Messages
@@ -64,6 +69,7 @@ def test_a_half_year_in_the_windows(
     open_window: Opener,
     answers: Answers,
     messages: Messages,
+    outputs_driver: OutputsDriver,
 ) -> None:
     db, plan = world.db, world.plan
     period_id = int(current_period["id"])
@@ -192,8 +198,156 @@ def test_a_half_year_in_the_windows(
     assert "请说明节能监察的企业数量。" in form.return_banner.text()
     assert form.save_button.isEnabled()  # returned: editable again
     assert cell(window, plan.task1, ProgressColumn.REPORTS) == "已审核（牵头）"
+
+    # -- the outputs, with a second plan in the database: every call names the plan shown
+    make_plan(db, title="另一个方案", start_year=2025, horizon_year=2026)
+    export_ledger_and_report(qtbot, boss, outputs_driver, current_period)
+    print_the_ledger(qtbot, boss, outputs_driver, messages)
+    return_a_form(qtbot, window, boss, answers, outputs_driver, current_period, world)
     boss.close()
     window.close()
+
+
+# ---------------------------------------------------------------- the outputs, in the windows
+
+
+def export_ledger_and_report(
+    qtbot: QtBot, boss: MainWindow, driver: OutputsDriver, period: dict[str, Any]
+) -> None:
+    """The coordinator exports the ledger and the report; the files say what was done."""
+    outputs = boss.workbench.outputs
+    outputs.actions.export_ledger_action.trigger()
+    wait_for(qtbot, outputs.last_task)
+    title, text, files = driver.finished[-1]
+    assert title == "工作台账已导出" and "3 项任务" in text
+    assert files[0].name == f"某市碳达峰实施方案_{period['name']}_工作台账.xlsx"
+    sheet = openpyxl.load_workbook(files[0])["工作台账"]
+    headers = [c.value for c in sheet[4]]
+    row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] == "1")
+    assert row[headers.index("状态")] == "序时推进"
+    assert "新增光伏装机 120 万千瓦。" in row[headers.index("工作进展")]
+
+    # a filter of the dialog: only 未报送 tasks; then the report, with an addressee
+    driver.scripts["ledger"] = lambda d: d.status_combo.setCurrentIndex(
+        d.status_combo.findData("未报送")
+    )
+    outputs.actions.export_ledger_action.trigger()
+    wait_for(qtbot, outputs.last_task)
+    sheet = openpyxl.load_workbook(driver.finished[-1][2][0])["工作台账"]
+    codes = [r[0] for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]]
+    assert codes == ["2", "3"] and "任务状态“未报送”" in str(sheet["A2"].value)
+    driver.scripts["report"] = lambda d: d.to_edit.setText("市碳达峰碳中和工作领导小组")
+    outputs.actions.export_report_action.trigger()
+    wait_for(qtbot, outputs.last_task)
+    title, _text, files = driver.finished[-1]
+    assert title == "工作进展情况报告已导出" and files[0].suffix == ".docx"
+    text = "\n".join(p.text for p in docx.Document(str(files[0])).paragraphs)
+    assert "工作进展情况报告" in files[0].name and "市碳达峰碳中和工作领导小组：" in text
+    assert "1.大力发展新能源。新增光伏装机 120 万千瓦。" in text
+
+    # a folder that does not exist is said in the dialog, and nothing is exported
+    driver.scripts["ledger"] = lambda d: d.path_edit.setText("/无此目录/台账.xlsx")
+    outputs.actions.export_ledger_action.trigger()
+    assert "文件夹“/无此目录”不存在" in driver.opened[-1].message()
+    assert len(driver.finished) == 3
+
+
+def print_the_ledger(
+    qtbot: QtBot, boss: MainWindow, driver: OutputsDriver, messages: Messages
+) -> None:
+    """Ctrl+P in the task view: the ledger's print preview, of what the table shows."""
+    assert QKeySequence("Ctrl+P") in boss.workbench.outputs.actions.print_ledger_action.shortcuts()
+    boss.tabs.setCurrentIndex(0)
+    boss.status_combo.setCurrentIndex(boss.status_combo.findData("已完成"))  # shows none
+    boss.workbench.outputs.actions.print_ledger_action.trigger()
+    assert "表中没有任务" in messages.infos[-1][1]
+    boss.clear_filters()
+    boss.workbench.outputs.actions.print_ledger_action.trigger()
+    wait_for(qtbot, boss.workbench.outputs.last_task)
+    title, html = driver.previews[-1]
+    assert "工作台账" in title and "<thead>" in html
+    assert "大力发展新能源" in html and "推进城乡建设绿色低碳转型" in html
+    boss.status_combo.setCurrentIndex(boss.status_combo.findData("序时推进"))
+    boss.workbench.outputs.actions.print_ledger_action.trigger()
+    wait_for(qtbot, boss.workbench.outputs.last_task)
+    title, html = driver.previews[-1]
+    assert "按当前筛选，1 项任务" in title
+    assert "大力发展新能源" in html and "推进城乡建设绿色低碳转型" not in html
+    boss.clear_filters()
+
+
+def return_a_form(
+    qtbot: QtBot,
+    window: MainWindow,
+    boss: MainWindow,
+    answers: Answers,
+    driver: OutputsDriver,
+    period: dict[str, Any],
+    world: World,
+) -> None:
+    """The reporter exports the unit's form, fills it in Excel and imports it; a copy with
+    a changed locked cell is refused row by row and changes nothing; the dashboard's 催办
+    list exports the late units' forms."""
+    plan = world.plan
+    mine = window.workbench.outputs
+    assert not mine.actions.export_report_action.isEnabled()  # the coordinator's
+    mine.actions.export_forms_action.trigger()
+    wait_for(qtbot, mine.last_task)
+    form_path = driver.finished[-1][2][0]
+    assert form_path.name == f"{NDRC}_{period['name']}_填报表.xlsx"
+    book = openpyxl.load_workbook(form_path)
+    sheet = book["填报表"]
+    lines = {
+        sheet.cell(row=r, column=forms.column("task_id").index).value: r
+        for r in range(forms.FIRST_ROW, sheet.max_row + 1)
+    }
+    line = lines[plan.task2]
+    sheet.cell(row=line, column=forms.column("progress").index).value = "补充：监察企业 12 家。"
+    book.save(form_path)
+    bad_path = form_path.with_name("改坏的填报表.xlsx")
+    book = openpyxl.load_workbook(form_path)
+    book["填报表"].cell(row=lines[plan.task1], column=forms.column("content").index).value = "改了"
+    book.save(bad_path)
+
+    answers.files.append([str(form_path)])
+    mine.actions.import_forms_action.trigger()
+    dialog = mine.import_dialog
+    assert dialog is not None
+    wait_for(qtbot, dialog.last_task)
+    outcome = {(r["task"], r["outcome"], r["detail"]) for r in dialog.model.records()}
+    assert ("2", "已导入", "已更新") in outcome and ("1", "已导入", "已报送过，未改动") in outcome
+    assert "已导入 1 个" in dialog.summary_label.text()
+    stored = reports.get_report(world.db, world.ndrc, plan.task2, int(period["id"]))
+    assert stored is not None and stored["progress"] == "补充：监察企业 12 家。"
+    assert cell(window, plan.task2, ProgressColumn.REPORTS) == "草稿（配合）"
+
+    before = reports.get_report(world.db, world.ndrc, plan.task2, int(period["id"]))
+    answers.files.append([str(bad_path)])
+    boss.workbench.outputs.actions.import_forms_action.trigger()
+    refused = boss.workbench.outputs.import_dialog
+    assert refused is not None
+    wait_for(qtbot, refused.last_task)
+    rows = refused.model.records()
+    assert [(r["row"], r["task"], r["outcome"]) for r in rows] == [
+        (lines[plan.task1], "1", "未导入"),
+        (lines[plan.task2], "2", "未导入"),  # imported since this copy was made
+    ]
+    assert "“主要工作”已被修改" in rows[0]["detail"] and rows[0]["file"] == bad_path.name
+    assert "导出后这份填报已被“发改委填报员”于" in rows[1]["detail"]
+    assert "未导入 1 个" in refused.summary_label.text()
+    assert reports.get_report(world.db, world.ndrc, plan.task2, int(period["id"])) == before
+
+    # the dashboard's 催办 list: a button exports the forms of every unit on it
+    dashboard = boss.workbench.dashboard
+    assert dashboard is not None
+    boss.tabs.setCurrentWidget(dashboard)
+    wait_for(qtbot, dashboard.last_task)
+    late = [name for _id, name in dashboard.late_units()]
+    assert late and dashboard.export_late_button.isEnabled()
+    dashboard.export_late_button.click()
+    wait_for(qtbot, boss.workbench.outputs.last_task)
+    names = sorted(p.name for p in driver.finished[-1][2])
+    assert names == sorted(f"{unit}_{period['name']}_填报表.xlsx" for unit in late)
 
 
 def test_refused_actions_show_their_message(
@@ -393,6 +547,34 @@ def test_status_and_late_filters(
     assert window.task_proxy.rowCount() == 3
 
 
+def test_a_large_ledger_is_asked_about_before_its_print_preview(
+    qtbot: QtBot,
+    world: World,
+    open_window: Opener,
+    outputs_driver: OutputsDriver,
+    messages: Messages,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(outputs_module, "LARGE_PRINT_TASKS", 2)  # the plan has 3 tasks
+    boss = open_window(world.db, world.coordinator)
+    printing = boss.workbench.outputs.actions.print_ledger_action
+    messages.confirm_answer = False
+    printing.trigger()
+    title, text = messages.confirms[-1]
+    assert title == "打印工作台账" and "有 3 项任务（约 1 页 A3）" in text
+    assert outputs_driver.previews == []  # declined: nothing laid out
+    boss.search_edit.setText("新能源")  # a filter brings it under the limit: no question
+    asked = len(messages.confirms)
+    printing.trigger()
+    wait_for(qtbot, boss.workbench.outputs.last_task)
+    assert len(messages.confirms) == asked and len(outputs_driver.previews) == 1
+    boss.clear_filters()
+    messages.confirm_answer = True
+    printing.trigger()
+    wait_for(qtbot, boss.workbench.outputs.last_task)
+    assert "推进城乡建设绿色低碳转型" in outputs_driver.previews[-1][1]
+
+
 def test_a_status_renamed_at_another_desk_is_offered_after_a_refresh(
     world: World, open_window: Opener, current_period: dict[str, Any]
 ) -> None:
@@ -426,7 +608,8 @@ def test_shortcuts_and_dropping_a_plan(
     keys = {
         window.find_action: "Ctrl+F",
         window.save_action: "Ctrl+S",
-        window.print_action: "Ctrl+P",
+        window.workbench.outputs.actions.print_ledger_action: "Ctrl+P",  # the task view's
+        window.print_action: "Ctrl+Shift+P",  # the report form's
         window.import_action: "Ctrl+I",
         window.refresh_action: "F5",
     }

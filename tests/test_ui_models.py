@@ -9,11 +9,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tracker.importing.result import ParsedPlan, task_json
+from tracker.services.revisions import TaskSnapshot, compute_diff
 from ui.models import (
     AREA_KEY_ROLE,
     ROW_ROLE,
     SORT_ROLE,
     AreaTableModel,
+    DiffColumn,
+    RevisionDiffModel,
     TargetTableModel,
     TaskColumn,
     TaskFilterProxy,
@@ -287,3 +290,46 @@ def test_task_row_at_place(fake_plan: ParsedPlan) -> None:
     assert task_row_at_place(tasks, "第3行") is None  # before the first task
     assert task_row_at_place(tasks, "表1第3行") is None  # another kind of place
     assert task_row_at_place(tasks, "") is None
+
+
+def _snapshot(code: str, title: str, lead: str, *, reports: int = 0) -> TaskSnapshot:
+    return TaskSnapshot(
+        code=code,
+        area_code="（一）",
+        area="能源绿色低碳转型行动",
+        title=title,
+        content=f"{title}的主要工作。",
+        lead_units=(lead,),
+        cooperating_units=(),
+        task_id=int(code) if reports else None,
+        report_count=reports,
+        reported_units=(lead,) if reports else (),
+    )
+
+
+def test_revision_diff_model_passes_modeltester(qtmodeltester: Any) -> None:
+    old = [
+        _snapshot("1", "大力发展新能源", "市发改委", reports=2),
+        _snapshot("2", "推进煤炭清洁高效利用", "市发改委", reports=1),
+        _snapshot("3", "淘汰落后产能", "市工信局", reports=3),
+    ]
+    new = [
+        old[0],
+        _snapshot("2", "推进煤炭清洁高效利用", "市能源局"),
+        _snapshot("4", "建设零碳园区", "市工信局"),
+    ]
+    model = RevisionDiffModel()
+    model.set_diff(compute_diff(old, new))
+    qtmodeltester.check(model)
+    kinds = {model.index(r, DiffColumn.KIND).data(): r for r in range(model.rowCount())}
+    assert sorted(kinds) == sorted(["变动", "新增", "撤销"])  # unchanged hidden
+    assert model.index(kinds["新增"], DiffColumn.WHAT).data() == "新任务，牵头：市工信局"
+    assert model.index(kinds["撤销"], DiffColumn.WHAT).data() == "将归档（保留已有填报 3 份）"
+    changed = model.index(kinds["变动"], DiffColumn.WHAT).data()
+    assert changed.startswith("牵头单位有变动") and "市发改委已有填报" in changed
+    model.set_show_unchanged(True)
+    qtmodeltester.check(model)
+    assert model.rowCount() == 4
+    model.set_diff(None)
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0

@@ -110,6 +110,9 @@ def test_pilot_accounts_open_their_pilots_plan_with_their_rights(
     body.select_task_row(0)
     form = body.workbench.form
     assert form.unit_id is not None  # the pilot body reports on its tasks
+    assert body.tabs.tabText(0) == "本试点任务"
+    assert "本试点本期应报 2 项" in body.period_label.text()
+    assert "本单位" not in body.period_label.text()
 
     city = open_window(world.db, world.yinchuan)
     assert city.user_label.text() == "用户：银川发改委（地级市发展改革委）"
@@ -117,7 +120,11 @@ def test_pilot_accounts_open_their_pilots_plan_with_their_rights(
     assert city.task_model.rowCount() == 2  # read only: no unit to report for
     assert city.workbench.review is None and not city.accounts_action.isVisible()
     city.select_task_row(0)
-    assert city.workbench.form.unit_id is None
+    form = city.workbench.form
+    assert form.unit_id is not None and not form.save_button.isEnabled()  # reads, no writing
+    assert "只能查看" in form.notice_banner.text()
+    assert city.tabs.tabText(0) == "辖区试点任务"
+    assert "辖区试点的任务 2 项" in city.period_label.text()
 
     # the ordinary plan shows none of its tasks to a pilot account
     index = city.plan_combo.findText("某市碳达峰实施方案", flags=Qt.MatchFlag.MatchContains)

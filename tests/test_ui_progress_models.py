@@ -9,7 +9,16 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tracker.db import Database
-from tracker.services import history, monitoring, periods, plans, reports, users, worklist
+from tracker.services import (
+    history,
+    monitoring,
+    periods,
+    plans,
+    reports,
+    users,
+    worklist,
+)
+from tracker.services import settings as settings_service
 from ui.models import SORT_ROLE, TaskColumn
 from ui.progress_models import (
     ActualsModel,
@@ -23,12 +32,16 @@ from ui.progress_models import (
     ProgressColumn,
     ReportHistoryModel,
     ReviewQueueModel,
+    StatusModel,
     TargetProgressModel,
     UserModel,
+    comparator_text,
     light_text,
 )
 
 from factories import MIIT, NDRC, World
+
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 pytest_plugins = ("conftest_ui", "conftest_desk")
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("qapp")]
@@ -73,14 +86,15 @@ def filled(world: World, current_period: dict[str, Any], tmp_path: Any) -> dict[
         "users": users.list_users(db, coordinator),
         "summary": summary,
         "remind": remind,
+        "settings": settings_service.show(db),
     }
 
 
-def plan_model(filled: dict[str, Any], *, reporter: bool = False) -> PlanTaskModel:
+def plan_model(filled: dict[str, Any], *, own: str | None = None) -> PlanTaskModel:
     model = PlanTaskModel()
     model.set_tasks(filled["tasks"])
     rows = filled["rows"]
-    model.set_progress(rows["tasks"], rows["period"]["days_left"], reporter=reporter)
+    model.set_progress(rows["tasks"], rows["period"]["days_left"], own=own)
     return model
 
 
@@ -109,8 +123,12 @@ def test_plan_task_model_cells(filled: dict[str, Any], world: World) -> None:
     task3 = model.row_of_task_id(world.plan.task3)
     assert task3 is not None and model.index(task3, ProgressColumn.STATUS).data() == "未报送"
     # the reporter's table shows the unit's own report
-    mine = plan_model(filled, reporter=True)
+    mine = plan_model(filled, own="本单位")
     assert mine.headerData(ProgressColumn.REPORTS, Qt.Orientation.Horizontal) == "本单位填报"
+    tip = mine.headerData(ProgressColumn.REPORTS, Qt.Orientation.Horizontal, TOOLTIP)
+    assert tip.startswith("本单位在该任务中")
+    pilot = plan_model(filled, own="本试点")
+    assert pilot.headerData(ProgressColumn.REPORTS, Qt.Orientation.Horizontal) == "本试点填报"
     assert mine.index(task3, TaskColumn.CODE).data() == "3"
 
 
@@ -119,6 +137,17 @@ def test_light_texts() -> None:
     assert light_text("yellow", 2, reporter=True) == "剩 2 天"
     assert light_text("done", 2, reporter=True) == "已报送"
     assert light_text("done", -9, reporter=False) == "已报齐"
+
+
+def test_targets_show_the_comparator_as_people_write_it() -> None:
+    target = {"id": 1, "year": 2025, "indicator": "光伏装机", "value": 150, "unit": "万千瓦"}
+    shown = []
+    for comparator in ("=", ">=", "<=", "≈"):
+        model = ActualsModel()
+        model.set_targets([{**target, "comparator": comparator}], {}, read_only=True)
+        shown.append(model.index(0, 2).data())
+    assert shown == ["150万千瓦", "≥150万千瓦", "≤150万千瓦", "约150万千瓦"]
+    assert comparator_text(None) == ""
 
 
 def test_area_model_with_lights_passes_modeltester(
@@ -195,11 +224,25 @@ def test_period_user_and_dashboard_models_pass_modeltester(
     assert periods_model.index(0, 2).data() == "开放"
 
 
+def test_status_model_passes_modeltester(qtmodeltester: Any, filled: dict[str, Any]) -> None:
+    model = StatusModel()
+    model.set_records(filled["settings"]["statuses"])
+    qtmodeltester.check(model)
+    rows = {model.index(r, 1).data(): r for r in range(model.rowCount())}
+    assert list(rows) == ["已完成", "序时推进", "进度滞后", "未启动", "长期推进"]
+    done, on_track = rows["已完成"], rows["序时推进"]
+    assert model.index(done, 5).data() != "" and model.index(on_track, 5).data() == ""
+    assert model.index(done, 6).data() == "1" and model.index(on_track, 6).data() == "1"
+    assert model.index(rows["未启动"], 6).data() == "0"
+    assert model.index(done, 3).data(Qt.ItemDataRole.DecorationRole) is not None
+    assert model.index(done, 0).data(SORT_ROLE) == 1  # numbers sort as numbers
+
+
 def test_empty_models_pass_modeltester(qtmodeltester: Any, gui_db: Database) -> None:
     del gui_db
     model = PlanTaskModel()
     model.set_tasks([])
-    model.set_progress({}, None, reporter=False)
+    model.set_progress({}, None, own=None)
     qtmodeltester.check(model)
     actuals = ActualsModel()
     actuals.set_targets([], {}, read_only=True)

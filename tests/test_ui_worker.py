@@ -3,7 +3,9 @@ delayed progress dialog that always closes, progress and cancel; and the error d
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import sys
 import threading
 import time
@@ -15,7 +17,14 @@ from pytestqt.qtbot import QtBot
 
 from tracker.errors import ImportFailed, InvalidInput
 from ui import errors
-from ui.worker import BackgroundTask, Cancelled, Job, ProgressCallback, run_in_background
+from ui.worker import (
+    BackgroundTask,
+    Cancelled,
+    Job,
+    ProgressCallback,
+    qobjects_held,
+    run_in_background,
+)
 
 if TYPE_CHECKING:
     from conftest_ui import Messages
@@ -324,3 +333,27 @@ def test_crash_dialog_copies_the_traceback(qtbot: QtBot) -> None:
     dialog.copy_button.click()
     assert QApplication.clipboard().text() == details
     assert dialog.copy_button.text() == "已复制"
+
+
+def test_a_job_holding_a_qobject_is_refused(parent: QWidget) -> None:
+    """A job runs on a worker thread and must not be the one that releases a Qt object."""
+
+    class Panel(QWidget):
+        def job(self, _progress: ProgressCallback) -> int:
+            return 1
+
+    panel = Panel(parent)
+
+    def captures(_progress: ProgressCallback) -> str:
+        return panel.objectName()
+
+    for job, named in (
+        (panel.job, "self（Panel）"),
+        (captures, "panel（Panel）"),
+        (functools.partial(lambda _w, _p: 1, panel), "Panel"),
+    ):
+        with pytest.raises(TypeError, match=re.escape(named)):
+            run_in_background(parent, job, lambda _r: None, label="测试任务")
+    assert qobjects_held(lambda _progress: parent.objectName() and 1) == ["parent（QWidget）"]
+    name = panel.objectName()
+    assert qobjects_held(lambda _progress: name) == []

@@ -211,8 +211,9 @@ def test_cli_actor_signs_in_from_the_environment(
     users.add_user(db, None, "管理员", "coordinator", PASSWORD)
     monkeypatch.delenv("TRACKER_USER", raising=False)
     monkeypatch.delenv("TRACKER_PASSWORD", raising=False)
-    with pytest.raises(AuthenticationFailed, match=r"请登录.*TRACKER_USER"):
+    with pytest.raises(AuthenticationFailed, match="请登录") as refused:
         users.cli_actor(db, None)
+    assert refused.value.hint is not None and "TRACKER_USER" in refused.value.hint
     monkeypatch.setattr("sys.stdin", io.StringIO())  # not a terminal: no prompt possible
     with pytest.raises(AuthenticationFailed, match="未提供密码：请设置环境变量 TRACKER_PASSWORD"):
         users.cli_actor(db, "管理员")

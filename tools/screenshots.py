@@ -8,8 +8,10 @@ temporary folder and photographs the sign-in, a reporter's 本单位任务 with 
 and dashboard (in the latest period past its due date), and the periods, accounts (one
 disabled), account change, preferences, reason and file dialogs; the 试点 tab of the
 coordinator, the city DRC and the pilot body (report, projects, experience) and its
-dialogs (project, stage, experience, evaluation); then the same main screens on the
-province-size database (5,000 tasks, 150,000 reports). Chinese needs a CJK font
+dialogs (project, stage, experience, evaluation); the outputs as the coordinator has them
+(the three export dialogs, an export's progress and end, the ledger's print preview,
+returned forms imported and refused row by row, the shared settings); then the main
+screens and the outputs on the province-size database (5,000 tasks, 150,000 reports). Chinese needs a CJK font
 (fonts-noto-cjk). Nothing is shown on a display and no dialog waits for a click.
 """
 
@@ -19,8 +21,10 @@ import argparse
 import os
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -28,18 +32,31 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import openpyxl  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget  # noqa: E402
 
 from tools.demo_data import PASSWORD, Demo, build_province, build_sample  # noqa: E402
 from tracker.db import Database  # noqa: E402
 from tracker.pilot_demo import texts as pilot_texts  # noqa: E402
-from tracker.services import pilots, users  # noqa: E402
+from tracker.outputs import forms  # noqa: E402
+from tracker.outputs.forms import export_forms  # noqa: E402
+from tracker.services import periods, pilots, users  # noqa: E402
 from tracker.services.actor import Actor  # noqa: E402
+from ui import dialogs  # noqa: E402
 from ui.account import SignInDialog  # noqa: E402
 from ui.accounts_dialog import AccountsDialog, AddUserDialog, EditUserDialog  # noqa: E402
 from ui.app import create_application  # noqa: E402
+from ui.export_dialogs import (  # noqa: E402
+    ExportFinishedDialog,
+    FormsExportDialog,
+    LedgerExportDialog,
+    ReportExportDialog,
+)
+from ui.forms_import_dialog import FormsImportDialog  # noqa: E402
+from ui.ledger_print import LedgerPrintPreview  # noqa: E402
 from ui.main_window import MainWindow, describe_database  # noqa: E402
+from ui.outputs import SETTINGS_FOLDER  # noqa: E402
 from ui.periods_dialog import PeriodsDialog  # noqa: E402
 from ui.pilot_dialogs import (  # noqa: E402
     EvaluateDialog,
@@ -49,9 +66,10 @@ from ui.pilot_dialogs import (  # noqa: E402
 )
 from ui.pilots import PilotsPanel  # noqa: E402
 from ui.preferences import PreferencesDialog  # noqa: E402
+from ui.settings_dialog import SettingsDialog  # noqa: E402
 from ui.printing import PrintPreview, report_html  # noqa: E402
 from ui.views.report_form_view import ConflictDialog, TextInputDialog  # noqa: E402
-from ui.worker import BackgroundTask  # noqa: E402
+from ui.worker import BackgroundTask, ProgressCallback, run_in_background  # noqa: E402
 
 WINDOW_SIZE = (1440, 900)
 
@@ -208,6 +226,153 @@ def dialog_screens(camera: Camera, demo: Demo, window: MainWindow, tmp: Path) ->
     files.close()
 
 
+def _period_code(demo: Demo, period_id: int) -> str:
+    found = periods.list_periods(demo.db, demo.coordinator, demo.plan_id)["periods"]
+    return str(next(p["code"] for p in found if p["id"] == period_id))
+
+
+def _returned_forms(demo: Demo, folder: Path, lead_units: Sequence[str]) -> list[Path]:
+    """Two units' forms of the current period as they come back: one filled in, one with
+    a locked cell changed and a status that is not in the list (refused row by row)."""
+    code = _period_code(demo, demo.period_id)
+    units = [str(a.unit_name) for a in demo.reporters.values() if a.unit_name]
+    units += [u for u in lead_units if u not in units]  # the province has one reporter
+    paths = []
+    for unit in units[:2]:
+        result = export_forms(
+            demo.db, demo.coordinator, folder, period=code, plan_id=demo.plan_id, unit=unit
+        )
+        paths.append(result.files[0])
+    good, bad = paths
+    book = openpyxl.load_workbook(good)
+    sheet = book["填报表"]
+    status, progress = forms.column("status").index, forms.column("progress").index
+    unreported = [
+        row
+        for row in range(forms.FIRST_ROW, sheet.max_row + 1)
+        if not sheet.cell(row=row, column=status).value
+    ]
+    for row in unreported[:3]:  # new reports: submitted or saved as drafts
+        sheet.cell(row=row, column=status).value = "序时推进"
+        sheet.cell(row=row, column=progress).value = "已完成年度目标的六成，新增装机 8 万千瓦。"
+    book.save(good)
+    book = openpyxl.load_workbook(bad)
+    sheet = book["填报表"]
+    sheet.cell(row=forms.FIRST_ROW, column=forms.column("content").index).value = "（被改动）"
+    sheet.cell(row=forms.FIRST_ROW + 1, column=forms.column("status").index).value = "差不多"
+    renamed = bad.with_name("返回_" + bad.name)
+    book.save(renamed)
+    return [good, renamed]
+
+
+def _shoot_progress(camera: Camera, window: MainWindow, name: str) -> None:
+    """The progress dialog of long work (an export), held at 3 of 8 until photographed."""
+    release = threading.Event()
+
+    def job(progress: ProgressCallback) -> None:
+        progress(3, 8)
+        release.wait(10)
+
+    task = run_in_background(window, job, lambda _r: None, label="正在导出填报表", show_after_ms=0)
+    end = time.monotonic() + 5
+    while task.progress_dialog is None and time.monotonic() < end:
+        settle(0.05)
+    dialog = task.progress_dialog
+    if dialog is not None:
+        camera.shoot(dialog, name)
+    release.set()
+    wait(task)
+
+
+def output_screens(camera: Camera, demo: Demo, tmp: Path, prefix: str) -> None:
+    """The export dialogs, the progress and end of an export, the ledger's print preview,
+    the outcome of importing returned forms and the shared settings, as the coordinator."""
+    folder = tmp / f"{prefix}-exports"
+    folder.mkdir(exist_ok=True)
+    stored = QSettings(
+        str(tmp / f"settings-{demo.coordinator.name}.ini"), QSettings.Format.IniFormat
+    )
+    stored.setValue(SETTINGS_FOLDER, str(folder))
+    stored.sync()
+    window = _window(demo.db, demo.coordinator, tmp)
+    _choose_period(window, demo.period_id)
+    window.show()
+    outputs = window.workbench.outputs
+    context = outputs.context()
+    assert context is not None
+    camera.shoot(LedgerExportDialog(context, window), f"{prefix}-export-ledger")
+    dialog = FormsExportDialog(context, window)
+    dialog.one_unit_radio.setChecked(True)
+    camera.shoot(dialog, f"{prefix}-export-forms")
+    report = ReportExportDialog(context, window)
+    report.to_edit.setText("市碳达峰碳中和工作领导小组")
+    camera.shoot(report, f"{prefix}-export-report")
+    _shoot_progress(camera, window, f"{prefix}-export-progress")
+    _export_ledger(camera, window, f"{prefix}-export-finished")
+    _print_ledger(camera, window, f"{prefix}-ledger-print-preview")
+    returned = _returned_forms(demo, tmp / f"{prefix}-returned", context.lead_units)
+    importer = FormsImportDialog(
+        demo.db, demo.coordinator, context.plan_id, context.plan_title, window
+    )
+    importer.start(returned)
+    wait(importer.last_task)
+    camera.shoot(importer, f"{prefix}-forms-import-result")
+    settings = SettingsDialog(demo.db, demo.coordinator, window)
+    settings.select_status("序时推进")
+    camera.shoot(settings, f"{prefix}-shared-settings")
+    window.close()
+
+
+def _export_ledger(camera: Camera, window: MainWindow, name: str) -> None:
+    """Export the ledger through the window's own action; photograph its last dialog."""
+    asked, finished = LedgerExportDialog.__dict__["ask"], ExportFinishedDialog.__dict__["ask"]
+
+    def ask(cls: type[LedgerExportDialog], parent: QWidget | None, context: Any) -> Any:
+        dialog = cls(context, parent)
+        dialog.ok_button.click()
+        return dialog.request if dialog.result() == QDialog.DialogCode.Accepted else None
+
+    def done(
+        cls: type[ExportFinishedDialog], parent: QWidget | None, title: str, text: str, files: Any
+    ) -> None:
+        camera.shoot(cls(title, text, files, parent), name)
+
+    LedgerExportDialog.ask = classmethod(ask)  # type: ignore[method-assign,assignment]
+    ExportFinishedDialog.ask = classmethod(done)  # type: ignore[method-assign,assignment]
+    try:
+        window.workbench.outputs.actions.export_ledger_action.trigger()
+        wait(window.workbench.outputs.last_task, timeout=120)
+    finally:
+        LedgerExportDialog.ask = asked  # type: ignore[method-assign]
+        ExportFinishedDialog.ask = finished  # type: ignore[method-assign]
+
+
+def _print_ledger(camera: Camera, window: MainWindow, name: str) -> None:
+    """Ctrl+P on the task table: the ledger's print preview, photographed."""
+    asked = LedgerPrintPreview.__dict__["ask"]
+
+    def ask(cls: type[LedgerPrintPreview], parent: QWidget | None, title: str, html: str) -> None:
+        started = time.perf_counter()
+        preview = cls(title, html, parent)
+        camera.shoot(preview, name)
+        print(f"  print preview laid out and shown in {time.perf_counter() - started:.1f} s")
+        preview.close()
+
+    def confirm(_parent: QWidget | None, _title: str, text: str, **_kw: Any) -> bool:
+        print(f"  asked first: {text.splitlines()[0]}")  # a large ledger
+        return True
+
+    LedgerPrintPreview.ask = classmethod(ask)  # type: ignore[method-assign,assignment]
+    confirmed = dialogs.confirm
+    dialogs.confirm = confirm  # type: ignore[assignment]
+    try:
+        window.workbench.outputs.actions.print_ledger_action.trigger()
+        wait(window.workbench.outputs.last_task, timeout=300)
+    finally:
+        LedgerPrintPreview.ask = asked  # type: ignore[method-assign]
+        dialogs.confirm = confirmed
+
+
 def _pilots_tab(window: MainWindow) -> PilotsPanel:
     panel = window.pilots_panel
     assert panel is not None
@@ -291,6 +456,7 @@ def sample(camera: Camera, tmp: Path) -> None:
         dialog_screens(camera, demo, window, tmp)
         window.close()
         pilot_screens(camera, demo, tmp)
+        output_screens(camera, demo, tmp, "70-sample")
     finally:
         db.close()
 
@@ -303,6 +469,7 @@ def province(camera: Camera, tmp: Path) -> None:
         reporter_screens(camera, demo, tmp, "40-province")
         window = coordinator_screens(camera, demo, tmp, "50-province")
         window.close()
+        output_screens(camera, demo, tmp, "80-province")
     finally:
         db.close()
 

@@ -1,7 +1,10 @@
 """Domain exceptions: failures a user can cause, each with a Chinese message.
 
-The CLI prints ``str(error)`` and exits non-zero; the UI shows it in a dialog. Anything
-that is not a :class:`TrackerError` is a bug and goes to the crash path.
+The message (``str(error)``) is what every user reads, in the CLI and in the app's
+dialogs, so it never names a command or an option. How to put it right *on the command
+line* (``--reason``, ``tracker plan unarchive 3``) goes into ``hint``, which only the CLI
+prints (:meth:`TrackerError.cli_text`). The CLI exits non-zero. Anything that is not a
+:class:`TrackerError` is a bug and goes to the crash path.
 """
 
 from __future__ import annotations
@@ -12,12 +15,17 @@ class TrackerError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.hint = hint
 
     def __str__(self) -> str:
         return self.message
+
+    def cli_text(self) -> str:
+        """What the command line prints: the message, then the hint for the command line."""
+        return f"{self.message}\n提示：{self.hint}" if self.hint else self.message
 
 
 class ImportFailed(TrackerError):
@@ -25,9 +33,11 @@ class ImportFailed(TrackerError):
 
     exit_code = 2
 
-    def __init__(self, path: str, problem: str, where: str | None = None) -> None:
+    def __init__(
+        self, path: str, problem: str, where: str | None = None, *, hint: str | None = None
+    ) -> None:
         place = f"（{where}）" if where else ""
-        super().__init__(f"无法导入“{path}”{place}：{problem}")
+        super().__init__(f"无法导入“{path}”{place}：{problem}", hint=hint)
         self.path = path
         self.problem = problem
         self.where = where

@@ -12,6 +12,7 @@ working database.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import logging.handlers
 import os
@@ -20,7 +21,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QObject, QSettings, QTranslator
+from PySide6.QtCore import (
+    QEventLoop,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSettings,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tracker import __version__, config, demo
@@ -94,9 +103,42 @@ def configure_logging() -> Path | None:
     return path
 
 
+class GarbageCollector(QObject):
+    """Python's cycle collector, run on the GUI thread only.
+
+    Left automatic, the collector runs in whichever thread happens to allocate when a
+    generation fills up — also a worker of :mod:`ui.worker` — and may then finalise Qt
+    objects (a closed dialog's wrappers, a chart's series) there, which Qt does not allow:
+    the process crashes at random. So automatic collection is switched off and a timer
+    on the GUI thread collects each generation once it has passed the threshold it would
+    have had (the remedy of pyqtgraph's ``util.garbage_collector`` and its forebears).
+    """
+
+    INTERVAL_MS = 1000
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.threshold = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+        self.timer.start(self.INTERVAL_MS)
+
+    def check(self) -> None:
+        """Collect the generations that are over their threshold (youngest first)."""
+        counts = gc.get_count()
+        if counts[0] > self.threshold[0]:
+            gc.collect(0)
+            if counts[1] > self.threshold[1]:
+                gc.collect(1)
+                if counts[2] > self.threshold[2]:
+                    gc.collect(2)
+
+
 def create_application() -> QApplication:
     """The QApplication (reused when one exists), named for QSettings, with Qt's own
-    dialogs and buttons in Chinese."""
+    dialogs and buttons in Chinese, and the cycle collector run on the GUI thread only
+    (:class:`GarbageCollector`)."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
@@ -110,6 +152,8 @@ def create_application() -> QApplication:
         app.installTranslator(translator)
     if app.findChild(QtTextSupplement) is None:  # what that catalogue lacks (file dialog)
         app.installTranslator(QtTextSupplement(app))
+    if app.findChild(GarbageCollector) is None:
+        GarbageCollector(app)
     return app
 
 

@@ -44,7 +44,7 @@ from ui.progress_models import (
     NOT_SUBMITTED,
     worst_light,
 )
-from ui.views.dashboard_view import DashboardView
+from ui.views.dashboard_view import CHART_MIN_HEIGHT, DashboardView
 from ui.worker import BackgroundTask, run_in_background
 
 _LOADING = "正在统计"
@@ -56,8 +56,10 @@ _NO_PERIOD = "请先选择实施方案和报告期。"
 _NOT_SUBMITTED_COLOR = "#bdbdbd"
 _TARGET_SETS = (("已达到", LIGHT_COLORS[LIGHT_GREEN]), ("未达到", LIGHT_COLORS[LIGHT_RED]))
 _TARGET_NONE = ("未填报", _NOT_SUBMITTED_COLOR)
-_MAX_UNITS = 12
-_LABEL_CHARS = 12
+_MAX_UNITS = 8  # the most urgent units in the chart; the table under it lists every one
+_LABEL_CHARS = 16  # （八）生态碳汇能力巩固提升行动 whole; longer names on hover
+_BAR_HEIGHT = 26  # pixels per bar: Qt hides every other category label when they crowd
+_CHART_PADDING = 96  # legend, axis and margins
 _BAR_TIP = "{name}\n{label}：{count}"
 _NO_TASKS = "本方案没有任务"
 _NO_LATE = "本期各单位均已报送"
@@ -69,6 +71,15 @@ _Figures = tuple[dict[str, Any], dict[str, Any], dict[str, str]]
 
 def _short(text: str) -> str:
     return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
+
+
+def read_figures(db: Database, actor: Actor, code: str, plan_id: int) -> _Figures:
+    """What the dashboard draws (off the GUI thread): the period's summary, its 催办 list
+    and the colours of the shared status vocabulary as the database has them now."""
+    summary = monitoring.summary(db, actor, code, plan_id=plan_id)
+    remind = monitoring.remind(db, actor, code, plan_id=plan_id)
+    statuses = settings_service.get(db).statuses
+    return summary, remind, {s.name: s.color for s in statuses if s.color}
 
 
 def unit_lights(remind: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -84,6 +95,7 @@ class Dashboard(DashboardView):
     """See the module docstring."""
 
     filter_requested = Signal(str, object)
+    forms_requested = Signal(list)  # the units on the 催办 list: (unit id, label)
     loaded = Signal()
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
@@ -102,6 +114,8 @@ class Dashboard(DashboardView):
         self._status_colors: dict[str, str] = {}
         self.last_task: BackgroundTask | None = None
         self.summary_label.setText(_NO_PERIOD)
+        self.export_late_button.clicked.connect(self._on_export_late)
+        self.export_late_button.setEnabled(False)
 
     def set_period(
         self,
@@ -140,13 +154,10 @@ class Dashboard(DashboardView):
             self._stale = True  # a change during the count: count again when it ends
             return
         plan_id, code = self._plan_id, str(self._period["code"])
+        db, actor = self._db, self._actor  # the job holds no QObject (see ui.worker)
 
         def job(_progress: object) -> _Figures:
-            summary = monitoring.summary(self._db, self._actor, code, plan_id=plan_id)
-            remind = monitoring.remind(self._db, self._actor, code, plan_id=plan_id)
-            # the colours of the shared status vocabulary, as the database has them now
-            statuses = settings_service.get(self._db).statuses
-            return summary, remind, {s.name: s.color for s in statuses if s.color}
+            return read_figures(db, actor, code, plan_id)
 
         self.last_task = run_in_background(
             self,
@@ -181,6 +192,7 @@ class Dashboard(DashboardView):
         units = unit_lights(remind)
         self._draw_late(units)
         self.late_model.set_records(units)
+        self.export_late_button.setEnabled(bool(units))
         self._draw_targets(summary["targets"])
         self.target_model.set_records(summary["targets"])
         self.loaded.emit()
@@ -237,6 +249,7 @@ class Dashboard(DashboardView):
             series.append(bar_set)
         chart.addSeries(series)
         chart.legend().setVisible(bool(categories))
+        self._fit_height(chart, len(categories))
         if not categories:
             return series  # no axes: the title says why the chart is empty
         axis_y = QBarCategoryAxis()
@@ -273,6 +286,12 @@ class Dashboard(DashboardView):
 
         series.hovered.connect(hovered)
         return series
+
+    def _fit_height(self, chart: QChart, bars: int) -> None:
+        """Give a bar chart room for a readable label per bar (it scrolls, if need be)."""
+        for view in (self.area_view, self.late_view, self.target_view):
+            if view.chart() is chart:
+                view.setMinimumHeight(max(CHART_MIN_HEIGHT, bars * _BAR_HEIGHT + _CHART_PADDING))
 
     def _category(self, index: int, count: int) -> int:
         return count - 1 - index  # the bars are drawn bottom-up
@@ -313,6 +332,15 @@ class Dashboard(DashboardView):
         ]
         self.late_series = self._bars(self.late_view.chart(), self._units, sets, _NO_LATE)
         self.late_series.clicked.connect(self._on_unit_clicked)
+
+    def late_units(self) -> list[tuple[int, str]]:
+        """The units of the 催办 list shown, (id, label) — every one, not only the chart's."""
+        return [(int(u["unit_id"]), str(u["unit"])) for u in self.late_model.records()]
+
+    def _on_export_late(self) -> None:
+        units = self.late_units()
+        if units:
+            self.forms_requested.emit(units)
 
     def _on_unit_clicked(self, index: int, _bar_set: QBarSet) -> None:
         self.filter_requested.emit("unit", self._units[self._category(index, len(self._units))])

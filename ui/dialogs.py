@@ -55,6 +55,20 @@ def choose_open_file(
     return path
 
 
+def choose_save_file(
+    parent: QWidget | None, title: str, name_filter: str, suggested: str = ""
+) -> str:
+    """A file chooser for writing (it asks before replacing a file); the chosen path, or
+    "" when the user cancelled. ``suggested`` is the proposed path."""
+    path, _selected = QFileDialog.getSaveFileName(parent, title, suggested, name_filter)
+    return path
+
+
+def choose_folder(parent: QWidget | None, title: str, directory: str = "") -> str:
+    """A folder chooser; the chosen folder, or "" when the user cancelled."""
+    return QFileDialog.getExistingDirectory(parent, title, directory)
+
+
 def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
     """One line of text typed by the user (a reason, a name); None when cancelled."""
     dialog = QInputDialog(parent)

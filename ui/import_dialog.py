@@ -352,10 +352,10 @@ class ImportPreviewDialog(ImportPreviewView):
             self, _REREAD_TITLE, _REREAD_TEXT.format(region=name, count=changed), yes=_REREAD
         ):
             return
-        path = self.preview.path
+        path, db = self.preview.path, self._db  # the job holds no QObject (see ui.worker)
 
         def reread(progress: ProgressCallback) -> ImportPreview:
-            return plans.prepare_import(self._db, path, progress, region=name, province=province)
+            return plans.prepare_import(db, path, progress, region=name, province=province)
 
         self.reread_button.setEnabled(False)
         self.reread_task = run_in_background(
@@ -514,9 +514,10 @@ class ImportFlow(QObject):
             path = chosen
         path = Path(path)
         self._remember_directory(path)
+        db = self._db  # the job holds no QObject (see ui.worker)
 
         def preview(progress: ProgressCallback) -> ImportPreview:
-            return plans.prepare_import(self._db, path, progress=progress)
+            return plans.prepare_import(db, path, progress=progress)
 
         self.task = run_in_background(
             self._widget,
@@ -534,9 +535,10 @@ class ImportFlow(QObject):
             self.finished.emit()
             return
         expect = Expectation.of(preview.base)  # what the preview showed, checked on commit
+        db, actor = self._db, self._actor  # the job holds no QObject (see ui.worker)
 
         def commit(_progress: ProgressCallback) -> plans.CommitResult:
-            return plans.commit_import(self._db, preview.parsed, self._actor, expect=expect)
+            return plans.commit_import(db, preview.parsed, actor, expect=expect)
 
         self.task = run_in_background(
             self._widget,

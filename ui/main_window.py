@@ -24,6 +24,7 @@ from tracker import __version__
 from tracker import demo as demo_data
 from tracker.db import Database
 from tracker.errors import TrackerError
+from tracker.perf import collector_paused
 from tracker.services import pilots, plan_lifecycle, plans, users
 from tracker.services.actor import Actor
 from tracker.services.pilot_plans import PILOT_KIND
@@ -31,7 +32,6 @@ from ui import dialogs, errors
 from ui.account import ChangePasswordDialog
 from ui.import_dialog import ImportFlow
 from ui.models import AreaKey, task_row_at_place
-from ui.perf import bulk_load
 from ui.pilots import add_pilots_tab
 from ui.units_dialog import UnitsDialog
 from ui.views.common import APP_TITLE
@@ -96,7 +96,8 @@ SETTINGS_STATE = "main/state"
 SETTINGS_MAIN_SPLITTER = "main/main_splitter"
 SETTINGS_RIGHT_SPLITTER = "main/right_splitter"
 # v2: the table gained the period columns; an older saved state would hide them.
-SETTINGS_TASK_HEADER = "main/task_header_v2"
+# v3: the 催办 column is wider (a saved v2 width cut "逾期 143 天").
+SETTINGS_TASK_HEADER = "main/task_header_v3"
 SETTINGS_LAST_PLAN = "main/last_plan"
 
 
@@ -247,7 +248,7 @@ class MainWindow(MainWindowView):
     def load_plan(self, plan_id: int | None) -> None:
         """Show the tasks of ``plan_id`` (None: no plan)."""
         previous_unit, previous_area = self.current_unit(), self.task_proxy.area
-        with bulk_load():
+        with collector_paused():
             tasks = plans.list_tasks(self._db, self._actor, plan_id=plan_id) if plan_id else []
             self.task_model.set_tasks(tasks)
             self.workbench.load_plan(plan_id)

@@ -1,7 +1,7 @@
-"""Printing a report form (Ctrl+P): the report as a document, in Qt's print preview.
+"""Printing a report form (Ctrl+Shift+P): the report as a document, in Qt's print preview.
 
-The ledger's print preview comes with the outputs (工作台账); this prints the one report an
-office signs and files.
+:class:`PrintPreview` shows any HTML document on a page size and orientation of its own;
+the 工作台账 (Ctrl+P) is printed by :mod:`ui.ledger_print` on A3 landscape.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
@@ -66,24 +66,39 @@ def report_html(
 
 
 class PrintPreview(QPrintPreviewDialog):
-    """Qt's print preview of an HTML document, on A4 portrait."""
+    """Qt's print preview of an HTML document; A4 portrait unless the class says else."""
+
+    PAGE = QPageSize.PageSizeId.A4
+    ORIENTATION = QPageLayout.Orientation.Portrait
+    MARGINS_MM = _MARGINS_MM
+    FONT_POINTS: float | None = None  # the document's font size (None: the application's)
+    SIZE = (900, 800)
 
     def __init__(self, title: str, document_html: str, parent: QWidget | None = None) -> None:
         self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         self._printer.setPageLayout(
             QPageLayout(
-                QPageSize(QPageSize.PageSizeId.A4),
-                QPageLayout.Orientation.Portrait,
-                QMarginsF(*_MARGINS_MM),
+                QPageSize(self.PAGE),
+                self.ORIENTATION,
+                QMarginsF(*self.MARGINS_MM),
                 QPageLayout.Unit.Millimeter,
             )
         )
         super().__init__(self._printer, parent)
         self.setWindowTitle(_PREVIEW_TITLE.format(title=title))
         self.document = QTextDocument(self)
+        if self.FONT_POINTS is not None:
+            font = QFont(self.document.defaultFont())
+            font.setPointSizeF(self.FONT_POINTS)
+            self.document.setDefaultFont(font)
         self.document.setHtml(document_html)
         self.paintRequested.connect(self.document.print_)
-        self.resize(900, 800)
+        self.resize(*self.SIZE)
+
+    @property
+    def page_printer(self) -> QPrinter:
+        """The printer the preview lays the pages out for."""
+        return self._printer
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, document_html: str) -> None:

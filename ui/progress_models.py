@@ -57,11 +57,14 @@ _CENTER = Qt.AlignmentFlag.AlignCenter
 _DISABLED_USER_COLOR = "#9e9e9e"
 
 _icons: dict[str, QIcon] = {}
-_COMPARATORS = {">=": "≥", "<=": "≤"}
+# How a target's comparator is shown before its value: ≥150万千瓦, ≤2.1吨, 约30%; a
+# target to reach exactly a value shows the value alone (150万千瓦, not =150万千瓦).
+_COMPARATORS = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", ">": "＞", "<": "＜", "=": "", "≈": "约"}
 
 
 def comparator_text(comparator: str | None) -> str:
-    """How a target's comparator is printed (≥ rather than >=)."""
+    """How a target's comparator is printed before its value (≥ rather than >=, nothing
+    for =)."""
     return _COMPARATORS.get(comparator or "", comparator or "")
 
 
@@ -116,7 +119,7 @@ PROGRESS_HEADERS = {
     ProgressColumn.UPDATED: "最后更新",
     ProgressColumn.LIGHT: "催办",
 }
-_REPORTER_REPORTS_HEADER = "本单位填报"
+_OWN_REPORTS_HEADER = "{own}填报"
 _PROGRESS_TIPS = {
     ProgressColumn.STATUS: (
         "任务在所选报告期的状态：牵头单位已报送的状态（多个牵头单位时全部已完成才算已完成，"
@@ -126,10 +129,10 @@ _PROGRESS_TIPS = {
     ProgressColumn.UPDATED: "该任务本期填报的最后修改时间和修改人",
     ProgressColumn.LIGHT: "红灯：逾期未报；黄灯：临近截止未报；绿灯：未到截止日期",
 }
-_REPORTER_TIPS = {
-    ProgressColumn.STATUS: "本单位填报中选择的进展状态",
-    ProgressColumn.REPORTS: "本单位在该任务中的角色和本期填报的流程状态",
-    ProgressColumn.LIGHT: "本单位的填报是否已报送；未报送时显示剩余或逾期天数",
+_OWN_TIPS = {
+    ProgressColumn.STATUS: "{own}填报中选择的进展状态",
+    ProgressColumn.REPORTS: "{own}在该任务中的角色和本期填报的流程状态",
+    ProgressColumn.LIGHT: "{own}的填报是否已报送；未报送时显示剩余或逾期天数",
 }
 _NO_PERIOD = "—"
 
@@ -143,6 +146,7 @@ class PlanTaskModel(TaskTableModel):
         self._progress: list[Mapping[str, Any] | None] = []
         self._progress_cells: list[tuple[str, str, str, str]] = []
         self._reporter = False
+        self._own = ""
         self._days_left: int | None = None
         self.generation = 0  # changes whenever the rows or their states change
 
@@ -154,12 +158,14 @@ class PlanTaskModel(TaskTableModel):
         self._progress_cells = [("", "", "", "")] * len(self._rows)
 
     def set_progress(
-        self, rows: Mapping[int, Mapping[str, Any]], days_left: int | None, *, reporter: bool
+        self, rows: Mapping[int, Mapping[str, Any]], days_left: int | None, *, own: str | None
     ) -> None:
-        """Show each task's state in a period (``rows``: task id → row of ``period_tasks``);
-        ``reporter`` shows the unit's own report instead of the count of units."""
+        """Show each task's state in a period (``rows``: task id → row of ``period_tasks``).
+        ``own`` (本单位, 本试点) shows the account's own report, so named, instead of the
+        count of units that reported."""
         self.generation += 1
-        self._reporter = reporter
+        self._reporter = own is not None
+        self._own = own or ""
         self._days_left = days_left
         self._progress = [rows.get(int(r.task.get("id") or 0)) for r in self._rows]
         self._progress_cells = [self._cells_of(p) for p in self._progress]
@@ -270,11 +276,11 @@ class PlanTaskModel(TaskTableModel):
         column = ProgressColumn(section)
         if role == Qt.ItemDataRole.DisplayRole:
             if self._reporter and column == ProgressColumn.REPORTS:
-                return _REPORTER_REPORTS_HEADER
+                return _OWN_REPORTS_HEADER.format(own=self._own)
             return PROGRESS_HEADERS[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            tips = _REPORTER_TIPS if self._reporter else {}
-            return tips.get(column, _PROGRESS_TIPS[column])
+            tips = _OWN_TIPS if self._reporter else {}
+            return tips.get(column, _PROGRESS_TIPS[column]).format(own=self._own)
         return None
 
 
@@ -756,4 +762,56 @@ class TargetProgressModel(_RecordTableModel):
             met = self._records[index.row()].get("met")
             if met is not None:
                 return QColor(LIGHT_COLORS[LIGHT_GREEN] if met else LIGHT_COLORS[LIGHT_RED])
+        return super().data(index, role)
+
+
+# ---------------------------------------------------------------- shared settings
+
+_COMPLETED_MARK = "已完成（推进程度最高）"
+
+
+def color_icon(color: str) -> QIcon:
+    """A square swatch of a status colour (none for an empty colour)."""
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    if color:
+        painter = QPainter(pixmap)
+        painter.setPen(QColor("#757575"))
+        painter.setBrush(QBrush(QColor(color)))
+        painter.drawRect(1, 1, 11, 11)
+        painter.end()
+    return QIcon(pixmap)
+
+
+class StatusModel(_RecordTableModel):
+    """The status vocabulary (``settings.show(db)["statuses"]``): order, name, description,
+    colour, rank, whether it means done, and how many reports use it."""
+
+    HEADERS = ("顺序", "状态", "说明", "颜色", "推进程度", "含义", "填报数")
+
+    def _cells_of(self, record: Mapping[str, Any]) -> tuple[str, ...]:
+        return (
+            str(record.get("position") or ""),
+            str(record.get("name") or ""),
+            _one_line(str(record.get("description") or "")),
+            str(record.get("color") or ""),
+            str(record.get("rank") if record.get("rank") is not None else ""),
+            _COMPLETED_MARK if record.get("completed") else "",
+            str(record.get("reports") or 0),
+        )
+
+    def _sort_key(self, row: int, column: int) -> Any:
+        record = self._records[row]
+        if column in (0, 4, 6):
+            key = ("position", "", "", "", "rank", "", "reports")[column]
+            return int(record.get(key) or 0)
+        return self._cells[row][column]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._records):
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 3:
+            return color_icon(str(self._records[index.row()].get("color") or ""))
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 4, 6):
+            return _RIGHT
         return super().data(index, role)

@@ -51,6 +51,7 @@ _SUBMITTED_REVIEW = "已于 {at} 报送，待审核：请“审核通过”或�
 _APPROVED = "已审核通过（{by} {at}）。"
 _RESTORED = "已恢复您尚未保存的修改。"
 _NOT_OWN = "这是其他单位的填报，只能查看。"
+_CITY_READ_ONLY = "辖区试点的填报，地级市发展改革委只能查看。"
 _NO_OTHERS = "本任务没有其他单位。"
 _OTHER_HEAD = "{unit}（{role}）· {state}"
 _OTHER_STATUS = "{status}{percent}"
@@ -112,6 +113,36 @@ class FormValues:
 
 
 DraftKey = tuple[int, int, int]  # task id, period id, unit id
+
+
+def save_values(
+    db: Database,
+    actor: Actor,
+    key: DraftKey,
+    values: FormValues,
+    expect_version: int,
+    evidence: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Save the form's values (and ``evidence`` files) on top of ``expect_version``; a
+    plain function, so that a background job holds no QObject (see :mod:`ui.worker`)."""
+    task_id, period_id, unit_id = key
+    texts = dict(values.texts)
+    return reports.save_report(
+        db,
+        actor,
+        task_id,
+        period_id,
+        unit_id,
+        status=values.status or None,
+        progress=texts["progress"],
+        results=texts["results"],
+        problems=texts["problems"],
+        next_steps=texts["next_steps"],
+        percent=values.percent,
+        actuals=dict(values.actuals),
+        evidence=evidence,
+        expect_version=expect_version,
+    )
 
 
 @dataclass
@@ -232,9 +263,14 @@ class ReportForm(ReportFormView):
     def _entries(self) -> list[dict[str, Any]]:
         assert self._context is not None
         units: list[dict[str, Any]] = self._context["units"]
-        if self._actor.is_coordinator:
+        if self._reads_every_unit():
             return units
         return [u for u in units if u["unit_id"] == self._actor.unit_id]
+
+    def _reads_every_unit(self) -> bool:
+        """A coordinator (who may write for any unit) and a city DRC (who reads the pilots
+        of its region and has no unit) choose the unit; everyone else sees their own."""
+        return self._actor.is_coordinator or self._actor.is_city_drc
 
     def _fill_units(self) -> None:
         keep = self._unit_id
@@ -250,7 +286,7 @@ class ReportForm(ReportFormView):
             self.unit_combo.setCurrentIndex(max(index, 0))
         finally:
             self._filling = False
-        self.unit_combo.setEnabled(self._actor.is_coordinator and self.unit_combo.count() > 1)
+        self.unit_combo.setEnabled(self._reads_every_unit() and self.unit_combo.count() > 1)
         data = self.unit_combo.currentData()
         self._unit_id = data if isinstance(data, int) else None
 
@@ -354,6 +390,8 @@ class ReportForm(ReportFormView):
         report = self._report or {}
         if period["locked"]:
             return _LOCKED.format(period=period["name"])
+        if self._actor.is_city_drc:
+            return _CITY_READ_ONLY
         if not self._actor.is_coordinator and self._unit_id != self._actor.unit_id:
             return _NOT_OWN
         if report.get("state") == "submitted":
@@ -515,24 +553,9 @@ class ReportForm(ReportFormView):
         unit_id: int,
         values: FormValues,
         expect_version: int,
-        evidence: Sequence[str] = (),
     ) -> dict[str, Any]:
-        texts = {name: text for name, text in values.texts}
-        return reports.save_report(
-            self._db,
-            self._actor,
-            task_id,
-            period_id,
-            unit_id,
-            status=values.status or None,
-            progress=texts["progress"],
-            results=texts["results"],
-            problems=texts["problems"],
-            next_steps=texts["next_steps"],
-            percent=values.percent,
-            actuals=dict(values.actuals),
-            evidence=evidence,
-            expect_version=expect_version,
+        return save_values(
+            self._db, self._actor, (task_id, period_id, unit_id), values, expect_version
         )
 
     def _check_status(self) -> bool:
@@ -735,11 +758,12 @@ class ReportForm(ReportFormView):
         if not paths:
             return
         values = self.current_values()
-        task_id, period_id, unit_id = self._key()
+        key = self._key()
         version = self._base_version
+        db, actor = self._db, self._actor  # the job holds no QObject (see ui.worker)
 
         def job(_progress: object) -> dict[str, Any]:
-            return self._write(task_id, period_id, unit_id, values, version, paths)
+            return save_values(db, actor, key, values, version, paths)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ConflictError):

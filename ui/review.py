@@ -192,9 +192,10 @@ class ReviewPanel(ReviewView):
         if not chosen:
             return
         keys = self._keys(chosen)
+        db, actor = self._db, self._actor  # the job holds no QObject (see ui.worker)
         self._run(
             _APPROVING,
-            lambda _progress: reports.approve_reports(self._db, self._actor, keys),
+            lambda _progress: reports.approve_reports(db, actor, keys),
             _APPROVED,
             chosen,
         )
@@ -210,9 +211,10 @@ class ReviewPanel(ReviewView):
         if not reason:
             return
         keys = self._keys(chosen)
+        db, actor = self._db, self._actor  # the job holds no QObject (see ui.worker)
         self._run(
             _RETURNING,
-            lambda _progress: reports.return_reports(self._db, self._actor, keys, reason=reason),
+            lambda _progress: reports.return_reports(db, actor, keys, reason=reason),
             _RETURNED,
             chosen,
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, QSettings, Qt
@@ -19,19 +20,27 @@ from PySide6.QtWidgets import QMenu
 
 from tracker.db import Database
 from tracker.errors import TrackerError
+from tracker.perf import collector_paused
 from tracker.services import settings as settings_service
 from tracker.services import worklist
-from tracker.services.actor import Actor
+from tracker.services.actor import (
+    ROLE_CITY_DRC,
+    ROLE_COORDINATOR,
+    ROLE_PILOT_BODY,
+    ROLE_REPORTER,
+    Actor,
+)
 from ui import dialogs, errors
 from ui.accounts_dialog import AccountsDialog
 from ui.dashboard import Dashboard
-from ui.perf import bulk_load
+from ui.outputs import Outputs
 from ui.periods_dialog import PeriodsDialog
 from ui.preferences import PreferencesDialog
 from ui.printing import PrintPreview, report_html
 from ui.progress_models import LIGHT_DONE, LIGHT_RED, NOT_SUBMITTED
 from ui.report_form import ReportForm
 from ui.review import ReviewPanel
+from ui.settings_dialog import SettingsDialog
 from ui.task_history import TaskHistory
 
 if TYPE_CHECKING:
@@ -42,7 +51,6 @@ _HISTORY_TAB = "往期与审计"
 _REVIEW_TAB = "审核"
 _REVIEW_TAB_COUNT = "审核（{count}）"
 _DASHBOARD_TAB = "统计与催办"
-_REPORTER_TASKS_TAB = "本单位任务"
 _PERIOD_ITEM = "{name}（截止 {due}{state}）"
 _PERIOD_LOCKED = "，已锁定"
 _PERIOD_CURRENT = "，当前"
@@ -52,8 +60,9 @@ _DAYS_LEFT = "剩 {days} 天"
 _DAYS_LATE = "<span style='color:#c62828'><b>已逾期 {days} 天</b></span>"
 _DUE_TODAY = "<b>今天截止</b>"
 _LOCKED = "<span style='color:#6d4c41'>已锁定</span>"
-_REPORTER_FIGURES = "本单位本期应报 {total} 项，已报送 {done} 项，未报送 {missing} 项"
+_OWN_FIGURES = "{own}本期应报 {total} 项，已报送 {done} 项，未报送 {missing} 项"
 _COORDINATOR_FIGURES = "已报齐 {done} 项任务 / 共 {total} 项；逾期未报 {late} 项"
+_CITY_FIGURES = "辖区试点的任务 {total} 项，已报齐 {done} 项；逾期未报 {late} 项"
 _UNSAVED_TITLE = "有未保存的填报"
 _UNSAVED_TEXT = "以下填报有尚未保存的修改：\n\n{items}\n\n关闭前是否保存？"
 _SAVE_ALL = "全部保存"
@@ -63,6 +72,29 @@ _NO_TASK = "请先在表格中选择一项任务。"
 _COORDINATOR_ONLY = "仅协调员可以使用此功能。"
 
 SETTINGS_TASK_TAB = "main/task_tab"
+
+
+@dataclass(frozen=True)
+class RoleWords:
+    """How the task tab speaks to one kind of account: its title, and whose reports the
+    table shows (``own``: 本单位 / 本试点; None: the counts of every unit, as for the
+    coordinator and a city DRC, which has no unit of its own)."""
+
+    tab: str
+    own: str | None
+
+
+ROLE_WORDS = {
+    ROLE_COORDINATOR: RoleWords("任务", None),
+    ROLE_REPORTER: RoleWords("本单位任务", "本单位"),
+    ROLE_PILOT_BODY: RoleWords("本试点任务", "本试点"),
+    ROLE_CITY_DRC: RoleWords("辖区试点任务", None),
+}
+
+
+def role_words(actor: Actor) -> RoleWords:
+    """The words of the task tab for ``actor`` (a reporter's for an unknown role)."""
+    return ROLE_WORDS.get(actor.role, ROLE_WORDS[ROLE_REPORTER])
 
 
 def _period_label(period: Mapping[str, Any], current_id: int | None) -> str:
@@ -98,9 +130,11 @@ class Workbench(QObject):
             window.tabs.addTab(self.review, _REVIEW_TAB)
             window.tabs.addTab(self.dashboard, _DASHBOARD_TAB)
         else:
-            window.tabs.setTabText(0, _REPORTER_TASKS_TAB)
+            window.tabs.setTabText(0, role_words(actor).tab)
             window.periods_action.setVisible(False)
             window.accounts_action.setVisible(False)
+            window.settings_action.setVisible(False)
+        self.outputs = Outputs(window, db, actor, settings)
         self._load_statuses()
         self._connect()
 
@@ -123,6 +157,8 @@ class Workbench(QObject):
         window.preferences_action.triggered.connect(self._on_preferences)
         window.periods_action.triggered.connect(self._on_periods)
         window.accounts_action.triggered.connect(self._on_accounts)
+        window.settings_action.triggered.connect(self._on_settings)
+        self.outputs.reports_changed.connect(lambda: self._on_reports_changed(0))
         window.tabs.currentChanged.connect(self._on_tab_changed)
         header = window.task_view.horizontalHeader()
         header.customContextMenuRequested.connect(self._on_header_menu)
@@ -134,6 +170,7 @@ class Workbench(QObject):
             self.review.queue_counted.connect(self._on_queue_counted)
         if self.dashboard is not None:
             self.dashboard.filter_requested.connect(self._on_dashboard_filter)
+            self.dashboard.forms_requested.connect(self.outputs.export_forms)
 
     # ------------------------------------------------------------ plan and period
 
@@ -174,7 +211,7 @@ class Workbench(QObject):
         plan_id = window.current_plan_id()
         self._rows = {}
         self._period = None
-        with bulk_load():
+        with collector_paused():
             if plan_id is not None and period_id is not None:
                 try:
                     found = worklist.period_tasks(self._db, self._actor, plan_id, period_id)
@@ -183,8 +220,8 @@ class Workbench(QObject):
                 else:
                     self._rows, self._period = found["tasks"], found["period"]
             days = self._period["days_left"] if self._period else None
-            reporter = not self._actor.is_coordinator
-            window.task_model.set_progress(self._rows, days, reporter=reporter)
+            own = role_words(self._actor).own
+            window.task_model.set_progress(self._rows, days, own=own)
         window.area_model.set_lights(window.task_model.area_lights())
         window.refresh_area_counts()
         self._show_period_banner()
@@ -207,20 +244,23 @@ class Workbench(QObject):
             when = _DUE_TODAY
         else:
             when = _DAYS_LEFT.format(days=days)
-        rows = self._rows.values()
-        if self._actor.is_coordinator:
-            done = sum(1 for r in rows if r["light"] == LIGHT_DONE)
-            late = sum(1 for r in rows if r["light"] == LIGHT_RED)
-            figures = _COORDINATOR_FIGURES.format(done=done, total=len(self._rows), late=late)
-        else:
-            done = sum(1 for r in rows if r["own"] and r["own"]["done"])
-            figures = _REPORTER_FIGURES.format(
-                total=len(self._rows), done=done, missing=len(self._rows) - done
-            )
         due = _DUE.format(due=period["due_date"])
+        figures = self._figures()
         self._window.period_label.setText(
             f"<b>{html.escape(period['name'])}</b>　{due}　{when}　　{html.escape(figures)}"
         )
+
+    def _figures(self) -> str:
+        """The period's figures for the banner, in the words of the account's role."""
+        rows, total = self._rows.values(), len(self._rows)
+        own = role_words(self._actor).own
+        if own is not None:
+            done = sum(1 for r in rows if r["own"] and r["own"]["done"])
+            return _OWN_FIGURES.format(own=own, total=total, done=done, missing=total - done)
+        done = sum(1 for r in rows if r["light"] == LIGHT_DONE)
+        late = sum(1 for r in rows if r["light"] == LIGHT_RED)
+        wording = _CITY_FIGURES if self._actor.is_city_drc else _COORDINATOR_FIGURES
+        return wording.format(done=done, total=total, late=late)
 
     def refresh_rows(self) -> None:
         """Read the period's task states again (after a write), keeping the selection."""
@@ -355,6 +395,14 @@ class Workbench(QObject):
             dialogs.information(self._window, _REVIEW_TAB, _COORDINATOR_ONLY)
             return
         AccountsDialog.ask(self._window, self._db, self._actor)
+
+    def _on_settings(self) -> None:
+        if not self._actor.is_coordinator:
+            dialogs.information(self._window, _REVIEW_TAB, _COORDINATOR_ONLY)
+            return
+        if SettingsDialog.ask(self._window, self._db, self._actor):
+            self.load_plan(self._window.current_plan_id())  # statuses, colours, lights
+            self.show_task(self._window.selected_task())
 
     # ------------------------------------------------------------ closing
 

@@ -6,6 +6,11 @@ thread pool and delivers its outcome on the GUI thread, to exactly one of ``on_s
 goes to the error path (by default :func:`ui.errors.show_error`), and the progress dialog is
 closed before any handler runs, so that no failure can leave it open.
 
+A job runs on a worker thread: it must not hold a QObject (a widget, a model, ``self`` of
+a controller), only the plain values it needs (the database, the actor, ids), so that no
+Qt object is ever released there; the application also collects cycles on the GUI thread
+only (:class:`ui.app.GarbageCollector`).
+
 The progress dialog appears only when the job takes longer than ~0.5 s. The job reports
 progress by calling ``progress(done, total)`` (the core's callback signature); once the user
 pressed 取消, the next call raises :class:`Cancelled` inside the job, which unwinds it (a
@@ -14,6 +19,7 @@ service rolls its transaction back) and ends in ``on_cancel``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -81,6 +87,31 @@ class _Runnable(QRunnable):
                 self._relay.succeeded.emit(result)
 
 
+def qobjects_held(job: Callable[..., Any]) -> list[str]:
+    """The QObjects a job holds directly — bound to (``self.method``), in its closure, or
+    in the arguments of a ``functools.partial`` — named for the error message."""
+    found: list[str] = []
+    target: Any = job
+    while isinstance(target, functools.partial):
+        values = [*target.args, *target.keywords.values()]
+        found += [type(v).__name__ for v in values if isinstance(v, QObject)]
+        target = target.func
+    owner = getattr(target, "__self__", None)
+    if isinstance(owner, QObject):
+        found.append(f"self（{type(owner).__name__}）")
+    code = getattr(target, "__code__", None)
+    cells = getattr(target, "__closure__", None) or ()
+    names = code.co_freevars if code is not None else ()
+    for name, cell in zip(names, cells, strict=False):
+        try:
+            value = cell.cell_contents
+        except ValueError:  # a cell not filled yet
+            continue
+        if isinstance(value, QObject):
+            found.append(f"{name}（{type(value).__name__}）")
+    return found
+
+
 # Tasks are kept alive here until their outcome has been delivered.
 _running: set[BackgroundTask] = set()
 
@@ -107,6 +138,9 @@ class BackgroundTask(QObject):
         show_after_ms: int = SHOW_PROGRESS_AFTER_MS,
     ) -> None:
         super().__init__()
+        held = qobjects_held(job)
+        if held:  # a programming error, caught the first time the code path runs
+            raise TypeError(f"a background job must not hold a QObject: {', '.join(held)}")
         self._job = job
         self._parent = parent
         self._label = label
@@ -116,7 +150,11 @@ class BackgroundTask(QObject):
         self._cancellable = cancellable
         self._show_after_ms = show_after_ms
         self._cancel_requested = threading.Event()
-        self._relay = _Relay()
+        # Owned by the task (Qt parent), not by its Python wrapper: the worker thread drops
+        # its reference to the relay when the job ends, and that must never delete a
+        # QObject there. For the same reason a job must not hold a QObject (a widget, a
+        # model): bind the plain values it needs (database, actor, ids) before starting.
+        self._relay = _Relay(self)
         self._relay.progressed.connect(self._on_progressed)
         self._relay.succeeded.connect(self._on_succeeded)
         self._relay.failed.connect(self._on_failed)

@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             db.close()
     except TrackerError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        print(f"错误：{exc.cli_text()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)

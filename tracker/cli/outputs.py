@@ -122,7 +122,7 @@ def _cmd_import_forms(db: Database, args: argparse.Namespace) -> int:
             exit_code = exit_code or exc.exit_code
             failed.append({"file": name, "error": str(exc)})
             if not args.json:
-                print(f"错误：{exc}", file=sys.stderr)
+                print(f"错误：{exc.cli_text()}", file=sys.stderr)
             continue
         imported.append(_imported_dict(done))
         if not args.json:

@@ -143,12 +143,11 @@ def parse_document(
                 "没有找到任务分工：文件中既没有任务分工表，也没有“（责任单位：…）”“（…牵头，…按职责分工负责）”"
                 "等责任分工标注，无法确定各项任务的牵头和配合单位"
             )
+        hint = None
         if plan.kind == "pilot":
-            problem += (
-                "。如这是一个试点的试点实施方案，请用 tracker pilot import-plan 试点 文件 导入，"
-                "未写明责任单位的任务由试点主体牵头"
-            )
-        raise ImportFailed(document.path.name, problem)
+            problem += "。如这是一个试点的试点实施方案，请作为该试点的方案导入，未写明责任单位的任务由试点主体牵头"
+            hint = "试点方案的导入：tracker pilot import-plan 试点 文件"
+        raise ImportFailed(document.path.name, problem, hint=hint)
     _unique_codes(plan)
     report(STEPS, STEPS)
     return plan

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import json
 import os
 import re
@@ -73,21 +72,6 @@ class Job:
             raise ExportCancelled
         if self._progress is not None:
             self._progress(min(done, self.total), self.total)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while an output is built: a large export creates
-    hundreds of thousands of long-lived objects (cells, XML elements) and every full
-    collection walks them all, a fifth of the export's time. It resumes afterwards, so
-    nothing is left uncollected."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------- files
@@ -167,10 +151,20 @@ def output_path(output: str | Path, suffix: str, what: str) -> Path:
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
+MAX_FILE_NAME = 120
+
+
 def safe_file_name(name: str) -> str:
-    """``name`` usable as a file name on Windows and Linux (reserved characters → ＿)."""
+    """``name`` usable as a file name on Windows and Linux (reserved characters → ＿), at
+    most :data:`MAX_FILE_NAME` characters; a long name is shortened before its extension."""
     cleaned = _UNSAFE_NAME.sub("＿", name).strip().strip(".")
-    return cleaned[:120] or "未命名"
+    if len(cleaned) > MAX_FILE_NAME:
+        stem, dot, suffix = cleaned.rpartition(".")
+        if dot and stem and 0 < len(suffix) <= 5:
+            cleaned = stem[: MAX_FILE_NAME - len(suffix) - 1].rstrip() + "." + suffix
+        else:
+            cleaned = cleaned[:MAX_FILE_NAME]
+    return cleaned or "未命名"
 
 
 # ---------------------------------------------------------------- user text

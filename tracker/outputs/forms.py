@@ -41,7 +41,6 @@ from tracker.outputs.common import (
     OutputFailed,
     Progress,
     clean_text,
-    collector_paused,
     excel_text,
     layout,
     looks_like_formula,
@@ -56,6 +55,7 @@ from tracker.outputs.rows import (
     previous_period,
     select_periods,
 )
+from tracker.perf import collector_paused
 from tracker.services.access import find_unit, require_plan_writable, resolve_plan_id
 from tracker.services.actor import Actor
 from tracker.services.reports import EDITABLE_STATES
@@ -228,8 +228,14 @@ def rows_by_unit(data: LedgerData) -> dict[int, list[tuple[LedgerRow, str]]]:
 
 
 def _units_to_export(
-    session: Session, actor: Actor, data: LedgerData, unit: str | None
+    session: Session,
+    actor: Actor,
+    data: LedgerData,
+    unit: str | None,
+    unit_ids: Sequence[int] | None = None,
 ) -> list[int]:
+    if unit_ids is not None:
+        return _chosen_units(actor, data, unit_ids)
     if unit is not None:
         found = find_unit(session, unit.strip())
         if not actor.is_coordinator and found.id != actor.unit_id:
@@ -245,6 +251,23 @@ def _units_to_export(
         return [actor.unit_id]
     ids = {uid for r in data.rows for uid, _ in r.unit_roles}
     return sorted(ids, key=lambda uid: (data.unit_names.get(uid, ""), uid))
+
+
+def _chosen_units(actor: Actor, data: LedgerData, unit_ids: Sequence[int]) -> list[int]:
+    """The units named by id (the 催办 list's), each checked to have tasks in the plan."""
+    involved = {uid for r in data.rows for uid, _ in r.unit_roles}
+    chosen = list(dict.fromkeys(unit_ids))
+    if not chosen:
+        raise InvalidInput("没有选择要导出填报表的单位。")
+    for unit_id in chosen:
+        if not actor.is_coordinator and unit_id != actor.unit_id:
+            raise PermissionDenied(
+                f"用户“{actor.name}”（{actor.unit_name}）只能导出本单位的填报表。"
+            )
+        if unit_id not in involved:
+            name = data.unit_names.get(unit_id, f"编号 {unit_id} 的单位")
+            raise NotFound(f"“{name}”在实施方案 {data.plan_id} 中没有牵头或配合的任务。")
+    return sorted(chosen, key=lambda uid: (data.unit_names.get(uid, ""), uid))
 
 
 def find_report(
@@ -271,10 +294,12 @@ def export_forms(
     period: str,
     plan_id: int | None = None,
     unit: str | None = None,
+    unit_ids: Sequence[int] | None = None,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
 ) -> ExportResult:
-    """Write one 填报表 per unit (or only ``unit``'s) for ``period`` into ``output_dir``.
+    """Write one 填报表 per unit (or only ``unit``'s, or those of ``unit_ids`` — the units
+    of a 催办 list) for ``period`` into ``output_dir``.
 
     All files are written to a hidden staging folder first and moved in at the end, so a
     failed or cancelled export adds nothing. A reporter may export its own unit's form.
@@ -298,7 +323,7 @@ def export_forms(
             )
         data = load_ledger(session, actor, resolved, periods)
         before = previous_period(session, resolved, data.period)
-        units = _units_to_export(session, actor, data, unit)
+        units = _units_to_export(session, actor, data, unit, unit_ids)
         wanted = [data.period.id] + ([before.id] if before else [])
         reports = own_reports(session, resolved, wanted, units[0] if len(units) == 1 else None)
     job.total = len(units)

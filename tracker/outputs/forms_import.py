@@ -61,16 +61,35 @@ _LIBRARY_ERRORS = (
 )
 
 
-class FormRejected(InvalidInput):
-    """A form that was not imported, with every problem found in it."""
+@dataclass(frozen=True)
+class FormProblem:
+    """One reason a form was refused: what is wrong, the row of the sheet (None: the file
+    as a whole) and the task there, as the sheet numbers it. ``str()`` gives it with its
+    place: 第 5 行（任务 （一）2）：…"""
 
-    def __init__(self, path: Path, problems: Sequence[str]) -> None:
-        listed = "\n".join(f"  {p}" for p in problems)
+    reason: str
+    row: int | None = None
+    task: str = ""
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.reason
+        place = f"第 {self.row} 行（任务 {self.task}）" if self.task else f"第 {self.row} 行"
+        return f"{place}：{self.reason}"
+
+
+class FormRejected(InvalidInput):
+    """A form that was not imported, with every problem found in it (``problems``, each a
+    :class:`FormProblem`)."""
+
+    def __init__(self, path: Path, problems: Sequence[FormProblem | str]) -> None:
+        found = [p if isinstance(p, FormProblem) else FormProblem(p) for p in problems]
+        listed = "\n".join(f"  {p}" for p in found)
         super().__init__(
-            f"填报表“{path.name}”未导入，数据库未作任何修改（共 {len(problems)} 处问题）：\n{listed}"
+            f"填报表“{path.name}”未导入，数据库未作任何修改（共 {len(found)} 处问题）：\n{listed}"
         )
         self.path = path
-        self.problems = list(problems)
+        self.problems = found
 
 
 @dataclass(frozen=True)
@@ -185,7 +204,7 @@ def _cell_text(value: Any) -> str:
     return clean_text(str(value))
 
 
-def _read_rows(ws: Worksheet, problems: list[str]) -> list[_Row]:
+def _read_rows(ws: Worksheet, problems: list[FormProblem]) -> list[_Row]:
     columns = forms.form_columns()
     _check_headers(ws, columns, problems)
     rows: list[_Row] = []
@@ -195,14 +214,17 @@ def _read_rows(ws: Worksheet, problems: list[str]) -> list[_Row]:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue
         code = _cell_text(values["code"])
-        where = f"第 {line} 行（任务 {code}）" if code else f"第 {line} 行"
         for c in columns:
             if c.kind == "input" and cells[c.key].data_type == "f":
                 formula = str(values[c.key]).replace("\n", " ")
-                problems.append(f"{where}：“{c.header}”是公式（{formula}），请改为文字或数字。")
+                problems.append(
+                    FormProblem(f"“{c.header}”是公式（{formula}），请改为文字或数字。", line, code)
+                )
         task_id = values["task_id"]
         if not isinstance(task_id, int) or isinstance(task_id, bool):
-            problems.append(f"{where}不是导出的任务行（缺少任务标识），请不要增加行。")
+            problems.append(
+                FormProblem("不是导出的任务行（缺少任务标识），请不要增加行。", line, code)
+            )
             continue
         version = values["version"]
         rows.append(
@@ -219,17 +241,21 @@ def _read_rows(ws: Worksheet, problems: list[str]) -> list[_Row]:
     return rows
 
 
-def _check_headers(ws: Worksheet, columns: Sequence[FormColumn], problems: list[str]) -> None:
+def _check_headers(
+    ws: Worksheet, columns: Sequence[FormColumn], problems: list[FormProblem]
+) -> None:
     for c in columns:
         found = _cell_text(ws.cell(row=forms.HEADER_ROW, column=c.index).value).split("\n")[0]
         if found != c.header:
             problems.append(
-                f"第 {forms.HEADER_ROW} 行第 {c.letter} 列的列名应为“{c.header}”，现为“{found}”："
-                "请不要增删或移动列。"
+                FormProblem(
+                    f"第 {c.letter} 列的列名应为“{c.header}”，现为“{found}”：请不要增删或移动列。",
+                    forms.HEADER_ROW,
+                )
             )
 
 
-def _read_mode(ws: Worksheet, problems: list[str]) -> bool:
+def _read_mode(ws: Worksheet, problems: list[FormProblem]) -> bool:
     modes = forms.spec()["modes"]
     cell = ws.cell(row=forms.INFO_ROW, column=forms.column("status").index + 1)
     value = _cell_text(cell.value).strip()
@@ -238,7 +264,10 @@ def _read_mode(ws: Worksheet, problems: list[str]) -> bool:
     if value in (modes["draft"], ""):
         return False
     problems.append(
-        f"{cell.coordinate} 单元格“导入后”应为“{modes['draft']}”或“{modes['submit']}”，现为“{value}”。"
+        FormProblem(
+            f"{cell.coordinate} 单元格“导入后”应为“{modes['draft']}”或“{modes['submit']}”，现为“{value}”。",
+            forms.INFO_ROW,
+        )
     )
     return False
 
@@ -323,26 +352,31 @@ def _check_context(
     return _Context(plan.id, info, unit.id, label, expected, statuses)
 
 
-def _where(row: _Row) -> str:
-    return f"第 {row.line} 行（任务 {row.code or row.task_id}）"
+def _problem(row: _Row, reason: str) -> FormProblem:
+    """A problem of one data row, placed at its line and task."""
+    return FormProblem(reason, row.line, row.code or str(row.task_id))
 
 
 def _check_rows(
-    session: Session, context: _Context, rows: Sequence[_Row], problems: list[str]
+    session: Session, context: _Context, rows: Sequence[_Row], problems: list[FormProblem]
 ) -> list[_Plan]:
     plans: list[_Plan] = []
     seen: dict[int, int] = {}
     for row in rows:
-        where = _where(row)
         expected = context.expected.get(row.task_id)
         if expected is None:
             problems.append(
-                f"{where}：任务 {row.task_id} 不是“{context.unit}”牵头或配合的任务（或已被删除），"
-                "请重新导出填报表。"
+                _problem(
+                    row,
+                    f"任务 {row.task_id} 不是“{context.unit}”牵头或配合的任务（或已被删除），"
+                    "请重新导出填报表。",
+                )
             )
             continue
         if row.task_id in seen:
-            problems.append(f"{where}：与第 {seen[row.task_id]} 行是同一项任务，请删去重复的行。")
+            problems.append(
+                _problem(row, f"与第 {seen[row.task_id]} 行是同一项任务，请删去重复的行。")
+            )
             continue
         seen[row.task_id] = row.line
         _check_locked(row, expected, problems)
@@ -353,7 +387,7 @@ def _check_rows(
     return plans
 
 
-def _check_locked(row: _Row, expected: FormRow, problems: list[str]) -> None:
+def _check_locked(row: _Row, expected: FormRow, problems: list[FormProblem]) -> None:
     if forms.checksum(row.locked) == row.checksum:
         return
     locked_columns = [c for c in forms.form_columns() if c.kind == "locked"]
@@ -362,22 +396,27 @@ def _check_locked(row: _Row, expected: FormRow, problems: list[str]) -> None:
         c.header for c, old, new in zip(locked_columns, now, row.locked, strict=True) if old != new
     ]
     listed = "、".join(f"“{name}”" for name in changed) if changed else "锁定的列"
-    problems.append(f"{_where(row)}：{listed}已被修改；锁定的任务定义和上期填报不能改动。")
+    problems.append(_problem(row, f"{listed}已被修改；锁定的任务定义和上期填报不能改动。"))
 
 
-def _wanted_inputs(row: _Row, allowed: Sequence[str], problems: list[str]) -> dict[str, Any]:
+def _wanted_inputs(
+    row: _Row, allowed: Sequence[str], problems: list[FormProblem]
+) -> dict[str, Any]:
     """The row's inputs checked and normalised (texts stripped, percent a number or None)."""
-    where = _where(row)
     wanted: dict[str, Any] = {}
     status = _cell_text(row.inputs["status"]).strip()
     if status and status not in allowed:
-        problems.append(f"{where}：状态“{status}”不在可选范围内，应为 {'、'.join(allowed)} 之一。")
+        problems.append(
+            _problem(row, f"状态“{status}”不在可选范围内，应为 {'、'.join(allowed)} 之一。")
+        )
     wanted["status"] = status
     for key, label in reports.TEXT_FIELDS.items():
         text = _cell_text(row.inputs[key]).strip()
         if len(text) > reports.MAX_TEXT_LENGTH:
             problems.append(
-                f"{where}：“{label}”太长（{len(text)} 字），最多 {reports.MAX_TEXT_LENGTH} 字。"
+                _problem(
+                    row, f"“{label}”太长（{len(text)} 字），最多 {reports.MAX_TEXT_LENGTH} 字。"
+                )
             )
         wanted[key] = text
     raw = row.inputs["percent"]
@@ -388,11 +427,11 @@ def _wanted_inputs(row: _Row, allowed: Sequence[str], problems: list[str]) -> di
                 raw if not isinstance(raw, bool) else str(raw)
             )
         except InvalidInput as exc:
-            problems.append(f"{where}：{exc}")
+            problems.append(_problem(row, str(exc)))
     return wanted
 
 
-def _check_inputs(plan: _Plan, allowed: Sequence[str], problems: list[str]) -> None:
+def _check_inputs(plan: _Plan, allowed: Sequence[str], problems: list[FormProblem]) -> None:
     wanted = _wanted_inputs(plan.row, allowed, problems)
     current = plan.current
     old: dict[str, Any] = {
@@ -405,30 +444,35 @@ def _check_inputs(plan: _Plan, allowed: Sequence[str], problems: list[str]) -> N
     if plan.changes and not wanted["status"]:
         if current is None:
             problems.append(
-                f"{_where(plan.row)}：填写了进展但没有选择状态，请从下拉列表中选择状态。"
+                _problem(plan.row, "填写了进展但没有选择状态，请从下拉列表中选择状态。")
             )
         elif "status" in plan.changes:
-            problems.append(f"{_where(plan.row)}：状态不能清空，请从下拉列表中选择状态。")
+            problems.append(_problem(plan.row, "状态不能清空，请从下拉列表中选择状态。"))
     if plan.changes and current is not None and current.state not in reports.EDITABLE_STATES:
         state = reports.STATE_LABELS[current.state]
         problems.append(
-            f"{_where(plan.row)}：本期填报{state}，不能再修改；如需修改，请领导小组办公室先退回。"
+            _problem(plan.row, f"本期填报{state}，不能再修改；如需修改，请领导小组办公室先退回。")
         )
 
 
-def _check_version(session: Session, context: _Context, plan: _Plan, problems: list[str]) -> None:
+def _check_version(
+    session: Session, context: _Context, plan: _Plan, problems: list[FormProblem]
+) -> None:
     current = plan.current
     now = current.version if current is not None else 0
     if plan.row.version == now:
         return
     report = forms.find_report(session, context.period.id, plan.row.task_id, context.unit_id)
     if report is None:
-        problems.append(f"{_where(plan.row)}：导出后这份填报已被删除，请重新导出填报表。")
+        problems.append(_problem(plan.row, "导出后这份填报已被删除，请重新导出填报表。"))
         return
     problems.append(
-        f"{_where(plan.row)}：导出后这份填报已被“{report.updated_by}”于 {format_time(report.updated_at)} "
-        f"修改（导出时版本 {max(plan.row.version, 0)}，现为版本 {report.version}）。"
-        "为免覆盖他人的修改，请重新导出填报表后再填。"
+        _problem(
+            plan.row,
+            f"导出后这份填报已被“{report.updated_by}”于 {format_time(report.updated_at)} "
+            f"修改（导出时版本 {max(plan.row.version, 0)}，现为版本 {report.version}）。"
+            "为免覆盖他人的修改，请重新导出填报表后再填。",
+        )
     )
 
 
@@ -508,7 +552,7 @@ def _apply(
             try:
                 outcomes.append(_apply_row(session, actor, context, plan, submit, today))
             except ConflictError as exc:
-                raise FormRejected(file, [f"{_where(plan.row)}：{exc}"]) from exc
+                raise FormRejected(file, [_problem(plan.row, str(exc))]) from exc
     return outcomes
 
 
@@ -528,7 +572,7 @@ def import_form(
     workbook = _open(file)
     meta = _read_meta(file, workbook)
     ws = workbook[forms.spec()["sheet"]]
-    problems: list[str] = []
+    problems: list[FormProblem] = []
     rows = _read_rows(ws, problems)
     submit = _read_mode(ws, problems)
     with db.reader() as session:

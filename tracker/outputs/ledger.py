@@ -13,7 +13,8 @@ Wording, widths and fonts: ``resources/outputs/ledger.json``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,11 @@ from tracker.outputs.common import (
     Progress,
     area_label,
     atomic_file,
-    collector_paused,
     layout,
+    safe_file_name,
 )
 from tracker.outputs.rows import LedgerData, LedgerFilter, LedgerRow, load_ledger, select_periods
+from tracker.perf import collector_paused
 from tracker.services import monitoring, task_state
 from tracker.services.access import resolve_plan_id
 from tracker.services.actor import Actor
@@ -48,6 +50,13 @@ PROGRESS_EVERY = 250
 
 def _spec() -> dict[str, Any]:
     return layout("ledger")
+
+
+def default_file_name(plan_title: str, period_name: str, *, all_periods: bool = False) -> str:
+    """The name a ledger is offered under: 示例市碳达峰实施方案_2026年上半年_工作台账.xlsx
+    (``all_periods``: 截至2026年上半年), usable on Windows and Linux."""
+    key = "file_name_all_periods" if all_periods else "file_name"
+    return safe_file_name(_spec()[key].format(plan=plan_title, period=period_name))
 
 
 def export_ledger(
@@ -75,11 +84,16 @@ def export_ledger(
         raise InvalidInput(f"工作台账应保存为 .xlsx 文件：“{path.name}”。")
     job = Job(progress, cancelled)
     job.step(0)
-    with db.reader() as session:
-        resolved = resolve_plan_id(session, plan_id)
-        periods = select_periods(session, resolved, period, all_periods=all_periods)
-        data = load_ledger(session, actor, resolved, periods, filters=filters, today=today)
-    figures = monitoring.summary(db, actor, data.period.code, plan_id=resolved)
+    data = read_ledger(
+        db,
+        actor,
+        period=period,
+        plan_id=plan_id,
+        all_periods=all_periods,
+        filters=filters,
+        today=today,
+    )
+    figures = monitoring.summary(db, actor, data.period.code, plan_id=data.plan_id)
     job.total = len(data.rows) + 1
     with collector_paused():
         workbook = build_workbook(data, figures, actor, dt.date.today(), job.step)
@@ -87,7 +101,80 @@ def export_ledger(
         with atomic_file(path) as temporary:
             workbook.save(temporary)
             job.step(job.total)
-    return ExportResult(path, (path,), {"tasks": len(data.rows), "periods": len(periods)})
+    return ExportResult(path, (path,), {"tasks": len(data.rows), "periods": len(data.periods)})
+
+
+def read_ledger(
+    db: Database,
+    actor: Actor,
+    *,
+    period: str | int,
+    plan_id: int | None = None,
+    all_periods: bool = False,
+    filters: LedgerFilter | None = None,
+    today: dt.date | None = None,
+) -> LedgerData:
+    """What the ledger of a plan shows for ``period`` (code or id; with ``all_periods``
+    every period up to it): its rows, in one read. A reporter gets its unit's tasks."""
+    with db.reader() as session:
+        resolved = resolve_plan_id(session, plan_id)
+        periods = select_periods(session, resolved, period, all_periods=all_periods)
+        return load_ledger(session, actor, resolved, periods, filters=filters, today=today)
+
+
+@dataclass(frozen=True)
+class LedgerTable:
+    """The ledger as plain text, laid out as in the workbook — for showing or printing it
+    elsewhere (the app's print preview). ``groups`` are the header row above the column
+    headers (text, number of columns); ``widths`` are relative (Excel column widths);
+    ``state_colors`` colour the 状态 cells."""
+
+    title: str
+    subtitle: str
+    groups: tuple[tuple[str, int], ...]
+    headers: tuple[str, ...]
+    widths: tuple[float, ...]
+    centered: tuple[bool, ...]
+    state_columns: tuple[int, ...]
+    rows: tuple[tuple[str, ...], ...]
+    task_ids: tuple[int, ...]
+    state_colors: dict[str, str]
+
+
+def ledger_table(
+    data: LedgerData,
+    actor: Actor,
+    exported: dt.date,
+    task_ids: Collection[int] | None = None,
+) -> LedgerTable:
+    """The ledger of ``data`` as a :class:`LedgerTable` (only the rows of ``task_ids``
+    when given, in the ledger's order: the tasks a filtered table shows)."""
+    rows = [r for r in data.rows if task_ids is None or r.task_id in task_ids]
+    shown = LedgerData(
+        data.plan_id,
+        data.plan_title,
+        data.plan_hash,
+        data.periods,
+        rows,
+        data.unit_names,
+        data.statuses,
+        data.filters,
+        data.total_tasks,
+    )
+    columns = _columns(shown)
+    spec = _spec()
+    return LedgerTable(
+        title=spec["title"].format(plan=data.plan_title),
+        subtitle=_subtitle(shown, actor, exported),
+        groups=tuple((name, last - first + 1) for first, last, name in _groups(shown)),
+        headers=tuple(c.header for c in columns),
+        widths=tuple(float(c.width) for c in columns),
+        centered=tuple(c.center or c.key == "area" for c in columns),
+        state_columns=tuple(i for i, c in enumerate(columns) if c.key == "state"),
+        rows=tuple(tuple(c.value(r) for c in columns) for r in rows),
+        task_ids=tuple(r.task_id for r in rows),
+        state_colors=_state_colors(shown),
+    )
 
 
 def build_workbook(
@@ -230,23 +317,7 @@ def _write_titles(
     styles: dict[str, str],
 ) -> None:
     spec = _spec()
-    words = spec["texts"]
-    filters = (
-        words["filters_prefix"] + words["filters_joiner"].join(data.filters)
-        if data.filters
-        else words["no_filters"]
-    )
-    shown = len(data.rows)
-    subtitle = spec["subtitle"].format(
-        periods="、".join(p.name for p in data.periods),
-        shown=shown,
-        of_total=spec["of_total"].format(total=data.total_tasks)
-        if shown != data.total_tasks
-        else "",
-        date=exported.isoformat(),
-        user=actor.name,
-        filters=filters,
-    )
+    subtitle = _subtitle(data, actor, exported)
     xlsx.put_text(ws, 1, 1, spec["title"].format(plan=data.plan_title), styles["title"])
     xlsx.put_text(ws, 2, 1, subtitle, styles["subtitle"])
     xlsx.merge(ws, 1, 1, 1, len(columns))
@@ -256,18 +327,49 @@ def _write_titles(
     ws.row_dimensions[2].height = rows["subtitle_height"]
 
 
-def _write_headers(
-    ws: Worksheet, data: LedgerData, columns: Sequence[_Column], styles: dict[str, str]
-) -> None:
+def _subtitle(data: LedgerData, actor: Actor, exported: dt.date) -> str:
+    """报告期、任务数、导出日期和人、筛选 — the line under the title."""
+    spec = _spec()
+    words = spec["texts"]
+    filters = (
+        words["filters_prefix"] + words["filters_joiner"].join(data.filters)
+        if data.filters
+        else words["no_filters"]
+    )
+    shown = len(data.rows)
+    return str(
+        spec["subtitle"].format(
+            periods="、".join(p.name for p in data.periods),
+            shown=shown,
+            of_total=spec["of_total"].format(total=data.total_tasks)
+            if shown != data.total_tasks
+            else "",
+            date=exported.isoformat(),
+            user=actor.name,
+            filters=filters,
+        )
+    )
+
+
+def _groups(data: LedgerData) -> list[tuple[int, int, str]]:
+    """The header groups (first and last column, 1-based; text): the task's own columns,
+    then each period's."""
     spec = _spec()
     basic = len(spec["columns"])
     per_period = len(spec["period_columns"])
-    groups = [(1, basic, spec["basic_group"])]
+    groups = [(1, basic, str(spec["basic_group"]))]
     for index, period in enumerate(data.periods):
         first = basic + index * per_period + 1
         name = spec["period_group"].format(name=period.name, due=period.due_date.isoformat())
         groups.append((first, first + per_period - 1, name))
-    for first, last, name in groups:
+    return groups
+
+
+def _write_headers(
+    ws: Worksheet, data: LedgerData, columns: Sequence[_Column], styles: dict[str, str]
+) -> None:
+    spec = _spec()
+    for first, last, name in _groups(data):
         for number in range(first, last + 1):
             ws.cell(row=3, column=number).style = styles["header"]
         xlsx.put_text(ws, 3, first, name, styles["header"])

@@ -30,10 +30,11 @@ from tracker.outputs.common import (
     atomic_file,
     bare_area_title,
     chinese_number,
-    collector_paused,
     layout,
+    safe_file_name,
 )
 from tracker.outputs.rows import LedgerData, LedgerRow, by_area, load_ledger, select_periods
+from tracker.perf import collector_paused
 from tracker.services import monitoring, task_state
 from tracker.services.access import resolve_plan_id
 from tracker.services.actor import Actor
@@ -49,6 +50,21 @@ def _spec() -> dict[str, Any]:
 def kind_for(period_code: str) -> str:
     """The report kind a period calls for: H1 → half-year, H2 (the whole year) → annual."""
     return "half-year" if period_code.endswith("H1") else "annual"
+
+
+def default_file_name(plan_title: str, year: int, kind: str) -> str:
+    """The name a report is offered under — its title on one line:
+    示例市碳达峰实施方案2026年上半年工作进展情况报告.docx."""
+    if kind not in KINDS:
+        raise InvalidInput(f"报告类型“{kind}”无效：应为 half-year（半年）或 annual（年度）。")
+    spec = _spec()
+    title = spec["kinds"][kind]["title"].format(plan=plan_title, year=year).replace("|", "")
+    return safe_file_name(spec["file_name"].format(title=title))
+
+
+def default_issuer() -> str:
+    """The signing office a report carries unless another is given."""
+    return str(_spec()["issuer"])
 
 
 def export_report(

@@ -50,7 +50,7 @@ def find_unit(session: Session, name: str, *, among: Collection[int] | None = No
     if among is not None:
         found = {uid: u for uid, u in found.items() if uid in among}
     if not found:
-        raise NotFound(f"没有名为“{name}”的单位。可用 `tracker unit list` 查看全部单位。")
+        raise NotFound(f"没有名为“{name}”的单位。", hint="可用 tracker unit list 查看全部单位。")
     if len(found) > 1:
         labels = sorted(unit_label(u.name, u.region.name) for u in found.values())
         raise InvalidInput(
@@ -99,14 +99,19 @@ def resolve_plan_id(session: Session, plan_id: int | None) -> int:
     """``plan_id`` checked to exist; when None, the only current (not archived) plan."""
     if plan_id is not None:
         if session.get(Plan, plan_id) is None:
-            raise NotFound(f"没有编号为 {plan_id} 的实施方案。可用 `tracker plans` 查看。")
+            raise NotFound(f"没有编号为 {plan_id} 的实施方案。", hint="可用 tracker plans 查看。")
         return plan_id
     ids = list(session.scalars(select(Plan.id).where(Plan.archived_at.is_(None)).order_by(Plan.id)))
     if not ids:
-        raise NotFound("数据库中还没有（未归档的）实施方案，请先导入（tracker import）。")
+        raise NotFound(
+            "数据库中还没有（未归档的）实施方案，请先导入。", hint="用 tracker import 导入。"
+        )
     if len(ids) > 1:
         listed = "、".join(str(i) for i in ids)
-        raise InvalidInput(f"数据库中有多个实施方案（编号 {listed}），请用 --plan 指明。")
+        raise InvalidInput(
+            f"数据库中有 {len(ids)} 个实施方案，请指明是哪一个。",
+            hint=f"用 --plan 指明方案编号（{listed}；tracker plans 列出各方案）。",
+        )
     return ids[0]
 
 
@@ -171,7 +176,8 @@ def require_plan_writable(plan: Plan) -> None:
     if plan.archived_at is not None:
         raise PlanArchived(
             f"实施方案“{plan.title}”（编号 {plan.id}）已归档，只能查看，不能修改。"
-            f"如需修改，请协调员先恢复（tracker plan unarchive {plan.id}）。"
+            "如需修改，请协调员先恢复该方案。",
+            hint=f"恢复：tracker plan unarchive {plan.id}",
         )
 
 
@@ -190,7 +196,7 @@ def find_task(session: Session, task_id: int) -> Task:
     """The task with id ``task_id``; :class:`NotFound` otherwise."""
     task = session.get(Task, task_id)
     if task is None:
-        raise NotFound(f"没有编号为 {task_id} 的任务。可用 `tracker tasks` 查看任务编号。")
+        raise NotFound(f"没有编号为 {task_id} 的任务。", hint="可用 tracker tasks 查看任务编号。")
     return task
 
 
@@ -236,12 +242,13 @@ def resolve_unit(
     if unit is None:
         if actor.is_coordinator:
             raise InvalidInput(
-                f"请用 --unit 指明填报单位（任务 {task.id} 的单位："
-                f"{unit_names(session, task.id)}）。"
+                f"请指明填报单位（任务 {task.id} 的单位：{unit_names(session, task.id)}）。",
+                hint="用 --unit 指明单位。",
             )
         if actor.unit_id is None:  # an account that sees the task through its pilot
             raise InvalidInput(
-                f"请用 --unit 指明单位（任务 {task.id} 的单位：{unit_names(session, task.id)}）。"
+                f"请指明单位（任务 {task.id} 的单位：{unit_names(session, task.id)}）。",
+                hint="用 --unit 指明单位。",
             )
         found = session.get(Unit, actor.unit_id)
         if found is None:

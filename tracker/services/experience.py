@@ -70,7 +70,9 @@ def _describe(record: Experience) -> str:
 def _find(session: Session, record_id: int) -> Experience:
     found = session.scalar(select(Experience).where(Experience.id == record_id).with_for_update())
     if found is None:
-        raise NotFound(f"没有编号为 {record_id} 的经验做法。可用 `tracker experience list` 查看。")
+        raise NotFound(
+            f"没有编号为 {record_id} 的经验做法。", hint="可用 tracker experience list 查看。"
+        )
     return found
 
 

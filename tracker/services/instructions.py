@@ -26,7 +26,7 @@ def add_instruction(db: Database, actor: Actor, task_id: int, text: str) -> dict
     actor.require_coordinator("下达批示或督办意见")
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("批示/督办意见不能为空（--text）。")
+        raise InvalidInput("批示/督办意见不能为空。", hint="用 --text 给出内容。")
     if len(text) > MAX_LENGTH:
         raise InvalidInput(f"批示/督办意见太长（{len(text)} 字），最多 {MAX_LENGTH} 字。")
     with db.session() as session:

@@ -69,7 +69,9 @@ def _periods(session: Session, period: str, plan_id: int | None) -> list[Period]
     found = list(session.scalars(query))
     if not found:
         where = f"实施方案 {plan_id} " if plan_id is not None else "任何实施方案"
-        raise NotFound(f"{where}都没有报告期 {code}。可用 `tracker period list` 查看报告期。")
+        raise NotFound(
+            f"{where}都没有报告期 {code}。", hint="可用 tracker period list 查看报告期。"
+        )
     return found
 
 

@@ -207,7 +207,7 @@ def reopen_period(
     actor.require_coordinator("重新开放报告期")
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("重新开放报告期必须说明理由（--reason）。")
+        raise InvalidInput("重新开放报告期必须说明理由。", hint="用 --reason 说明理由。")
     with db.session() as session:
         found = find_period(session, resolve_plan_id(session, plan_id), period, for_update=True)
         require_plan_writable(found.plan)

@@ -77,7 +77,7 @@ def find_pilot(session: Session, pilot: int | str, *, for_update: bool = False) 
         query = query.with_for_update()
     found = session.scalar(query)
     if found is None:
-        raise NotFound(f"没有试点“{pilot}”。可用 `tracker pilot list` 查看试点编号和名称。")
+        raise NotFound(f"没有试点“{pilot}”。", hint="可用 tracker pilot list 查看试点编号和名称。")
     return found
 
 
@@ -118,7 +118,8 @@ def require_not_revoked(pilot: Pilot) -> None:
     if pilot.status == STATUS_REVOKED:
         raise InvalidInput(
             f"{pilot_label(pilot)}已撤销，只能查看，不能修改；"
-            "如需修改，请协调员先恢复其状态（tracker pilot set … --status 建设中）。"
+            "如需修改，请协调员先把其建设状态改回建设中。",
+            hint="tracker pilot set … --status 建设中",
         )
 
 

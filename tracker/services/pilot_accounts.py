@@ -48,21 +48,29 @@ def check_arguments(
     it has; :func:`rebind` checks it has one."""
     if role == ROLE_PILOT_BODY:
         if required and (pilot is None or not str(pilot).strip()):
-            raise InvalidInput("试点主体的账户必须绑定一个试点（--pilot 编号或名称）。")
+            raise InvalidInput(
+                "试点主体的账户必须绑定一个试点。", hint="用 --pilot 编号或名称 指明试点。"
+            )
         if unit or region:
             raise InvalidInput(
-                "试点主体的账户只绑定试点（--pilot），其单位即试点主体本身；不要给出 --unit 或 --region。"
+                "试点主体的账户只绑定试点，其单位即试点主体本身，不另绑定单位或地区。",
+                hint="只给出 --pilot，不要给出 --unit 或 --region。",
             )
     elif role == ROLE_CITY_DRC:
         if required and (not region or not region.strip()):
-            raise InvalidInput("地级市发展改革委的账户必须绑定一个地区（--region，如 银川市）。")
+            raise InvalidInput(
+                "地级市发展改革委的账户必须绑定一个地区（如 银川市）。",
+                hint="用 --region 指明地区。",
+            )
         if unit or pilot is not None:
             raise InvalidInput(
-                "地级市发展改革委的账户只绑定地区（--region）；不要给出 --unit 或 --pilot。"
+                "地级市发展改革委的账户只绑定地区，不另绑定单位或试点。",
+                hint="只给出 --region，不要给出 --unit 或 --pilot。",
             )
     elif pilot is not None or region:
         raise InvalidInput(
-            "只有试点主体（--pilot）和地级市发展改革委（--region）的账户绑定试点或地区。"
+            "只有试点主体和地级市发展改革委的账户绑定试点或地区。",
+            hint="--pilot 只用于试点主体，--region 只用于地级市发展改革委。",
         )
 
 
@@ -81,7 +89,9 @@ def bind(session: Session, role: str, pilot: int | str | None, region: str | Non
         assert region is not None
         stored = find_region(session, region)
         if stored is None:
-            raise NotFound(f"没有地区“{region.strip()}”。可用 `tracker regions` 查看已登记的地区。")
+            raise NotFound(
+                f"没有地区“{region.strip()}”。", hint="可用 tracker regions 查看已登记的地区。"
+            )
         return Binding(region_id=stored.id, audit=(("region", stored.name),))
     return Binding()
 
@@ -99,10 +109,12 @@ def rebind(
             return Binding(unit_id=kept.body_unit_id, pilot_id=kept.id)
     if role == ROLE_CITY_DRC and user.role == role and user.region_id is not None:
         return Binding(region_id=user.region_id)
-    what = (
-        "试点（--pilot 编号或名称）" if role == ROLE_PILOT_BODY else "地区（--region，如 银川市）"
+    what, option = (
+        ("试点", "--pilot 编号或名称") if role == ROLE_PILOT_BODY else ("地区", "--region")
     )
-    raise InvalidInput(f"把“{user.name}”改为{PILOT_ROLES[role]}须指明{what}。")
+    raise InvalidInput(
+        f"把“{user.name}”改为{PILOT_ROLES[role]}须指明{what}。", hint=f"用 {option} 指明。"
+    )
 
 
 def binding_labels(session: Session, users: Iterable[User]) -> dict[int, dict[str, str | None]]:

@@ -499,7 +499,7 @@ def return_pilot_report(
     code = inputs.period(period)
     why = inputs.text(reason, "退回理由", limit=2000)
     if not why:
-        raise InvalidInput("退回必须说明理由（--reason）。")
+        raise InvalidInput("退回必须说明理由。", hint="用 --reason 说明理由。")
     with db.session() as session:
         step = _Step(session, actor, pilot, code, expect_version)
         _require_city_reviewer(session, actor, step.pilot)
@@ -611,10 +611,13 @@ def _check_verdict(
     key = words.verdicts.key_of(verdict)
     until = inputs.day(deadline, "整改期限")
     if key == VERDICT_LAGGING and until is None:
-        raise InvalidInput("评估为进度滞后须给出整改期限（--deadline YYYY-MM-DD）。")
+        raise InvalidInput(
+            "评估为进度滞后须给出整改期限。", hint="用 --deadline YYYY-MM-DD 给出期限。"
+        )
     if key != VERDICT_LAGGING and until is not None:
         raise InvalidInput(
-            f"只有进度滞后需要整改期限；评估为{words.verdicts.name(key)}时不要给出 --deadline。"
+            f"只有进度滞后需要整改期限；评估为{words.verdicts.name(key)}时不要给出整改期限。",
+            hint="去掉 --deadline。",
         )
     if until is not None and until < today:
         raise InvalidInput(f"整改期限 {until.isoformat()} 早于今天（{today.isoformat()}）。")

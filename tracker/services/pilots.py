@@ -283,7 +283,7 @@ def _supervisor(session: Session, region: Region, given: str | None, actor: Acto
         if region_name is not None:
             named = find_region(session, region_name)
             if named is None:
-                raise NotFound(f"没有地区“{region_name}”。可用 `tracker regions` 查看。")
+                raise NotFound(f"没有地区“{region_name}”。", hint="可用 tracker regions 查看。")
             if named.id not in chain_ids:
                 raise InvalidInput(
                     f"主管部门“{given}”不在试点所在地区“{region.name}”或其上级地区，"
@@ -295,8 +295,9 @@ def _supervisor(session: Session, region: Region, given: str | None, actor: Acto
     where = _supervising_region(session, region)
     if where is None or where.level != "city":
         raise InvalidInput(
-            f"无法为地区“{region.name}”确定主管的发展改革部门：请用 --supervisor 指明"
-            "（如 宁东能源化工基地·宁东经发局）。"
+            f"无法为地区“{region.name}”确定主管的发展改革部门，请指明"
+            "（如 宁东能源化工基地·宁东经发局）。",
+            hint="用 --supervisor 指明。",
         )
     return unit_in_region(session, where, terms().default_supervisor, actor)
 
@@ -473,7 +474,8 @@ def _rename(session: Session, pilot: Pilot, new_name: str, actor: Actor) -> None
     if clash is not None and clash != body.id:
         raise InvalidInput(
             f"地区“{pilot.region.name}”已有名为“{new_name}”的单位，不能把试点主体改为此名；"
-            "如两者是同一单位，请协调员先合并单位（tracker unit merge）。"
+            "如两者是同一单位，请协调员先合并单位。",
+            hint="合并单位：tracker unit merge",
         )
     audit.record(session, actor, "rename_unit", "unit", body.id, before=body.name, after=new_name)
     body.name = new_name

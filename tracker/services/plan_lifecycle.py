@@ -26,7 +26,7 @@ def _find_plan(session: Session, plan_id: int, *, for_update: bool = False) -> P
         query = query.with_for_update()
     plan: Plan | None = session.scalar(query)
     if plan is None:
-        raise NotFound(f"没有编号为 {plan_id} 的实施方案。可用 `tracker plans --all` 查看。")
+        raise NotFound(f"没有编号为 {plan_id} 的实施方案。", hint="可用 tracker plans --all 查看。")
     return plan
 
 
@@ -95,12 +95,14 @@ def delete_plan(
         if reports and not force:
             raise InvalidInput(
                 f"实施方案“{plan.title}”（编号 {plan.id}）已有 {reports} 份进展填报，删除会一并删除这些填报。"
-                f"如不再使用，请改为归档（tracker plan archive {plan.id}）；"
-                "确需删除，请加 --force 并用 --reason 说明理由。"
+                "如不再使用，请改为归档；确需删除，须说明理由。",
+                hint=f"归档：tracker plan archive {plan.id}；"
+                "确需删除，请加 --force 并用 --reason 说明理由。",
             )
         if reports and not reason:
             raise InvalidInput(
-                f"实施方案“{plan.title}”（编号 {plan.id}）已有 {reports} 份进展填报：删除必须说明理由（--reason）。"
+                f"实施方案“{plan.title}”（编号 {plan.id}）已有 {reports} 份进展填报：删除必须说明理由。",
+                hint="用 --reason 说明理由。",
             )
         tasks = int(session.scalar(select(func.count()).where(Task.plan_id == plan.id)) or 0)
         unit_ids = set(

@@ -100,7 +100,10 @@ def _region_spec(
     if region is not None:
         return describe_region(db, region, province)
     if province:
-        raise InvalidInput("--province 只能与 --region 一起使用（指明一个新地区所属的省份）。")
+        raise InvalidInput(
+            "只有指明地区时才能指明其所属省份。",
+            hint="--province 只能与 --region 一起使用（指明一个新地区所属的省份）。",
+        )
     return None
 
 
@@ -293,7 +296,8 @@ def commit_import(
     actor.require_coordinator("导入实施方案")
     if parsed.region is None:
         raise InvalidInput(
-            f"无法确定“{parsed.title}”的发文地区：请在预览中指明（命令行：--region 地区名称）。"
+            f"无法确定“{parsed.title}”的发文地区：请在预览中指明。",
+            hint="用 --region 地区名称 指明。",
         )
     try:
         return _commit(db, parsed, actor, expect)
@@ -420,8 +424,8 @@ def _store_revision(
     if plan.archived_at is not None:
         raise PlanArchived(
             f"同名方案“{plan.title}”（编号 {plan.id}）已归档，不能导入其修订版。"
-            f"请先恢复该方案（tracker plan unarchive {plan.id}）；"
-            "如要作为另一个方案导入，请先删除已归档的方案。"
+            "请先恢复该方案；如要作为另一个方案导入，请先删除已归档的方案。",
+            hint=f"恢复：tracker plan unarchive {plan.id}",
         )
     revision = _current_revision(session, plan.id) + 1
     diff = apply_revision(session, actor, plan, parsed, chain, revision)
@@ -556,7 +560,7 @@ def list_tasks(
         if plan_id is not None:
             if session.get(Plan, plan_id) is None:
                 raise NotFound(
-                    f"没有编号为 {plan_id} 的实施方案。可用 `tracker plans --all` 查看。"
+                    f"没有编号为 {plan_id} 的实施方案。", hint="可用 tracker plans --all 查看。"
                 )
             ids = ids.where(Task.plan_id == plan_id)
         elif not include_archived:

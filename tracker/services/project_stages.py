@@ -153,7 +153,8 @@ def _back(
 ) -> StageMove:
     if not (reason or "").strip():
         raise InvalidInput(
-            f"项目阶段从{stage_name(current)}退回{stage_name(new)}须说明理由（--reason）。"
+            f"项目阶段从{stage_name(current)}退回{stage_name(new)}须说明理由。",
+            hint="用 --reason 说明理由。",
         )
     order = terms().stages.keys
     new_dates = {

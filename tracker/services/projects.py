@@ -153,7 +153,9 @@ def _find(session: Session, project_id: int, *, for_update: bool = False) -> Pro
         query = query.with_for_update()
     found = session.scalar(query)
     if found is None:
-        raise NotFound(f"没有编号为 {project_id} 的重大项目。可用 `tracker project list` 查看。")
+        raise NotFound(
+            f"没有编号为 {project_id} 的重大项目。", hint="可用 tracker project list 查看。"
+        )
     return found
 
 

@@ -455,8 +455,8 @@ def _check_version(target: _Target, expect_version: int | None) -> None:
 def _require_report(target: _Target) -> ProgressReport:
     if target.report is None:
         raise NotFound(
-            f"{_describe(target.task, target.unit, target.period)}还不存在，"
-            "请先填报（tracker report set）。"
+            f"{_describe(target.task, target.unit, target.period)}还不存在，请先填报。",
+            hint="填报：tracker report set",
         )
     return target.report
 
@@ -618,7 +618,7 @@ def save_report_in(
     created = report is None
     if report is None:
         if new_status is None:
-            raise InvalidInput("新建填报必须给出状态（--status）。")
+            raise InvalidInput("新建填报必须选择进展状态。", hint="用 --status 给出状态。")
         report = _new_report(actor, target)
         session.add(report)
 
@@ -832,7 +832,9 @@ def submit_report_in(
             f"{STATE_LABELS[report.state]}，无需再报送。"
         )
     if not report.status:
-        raise InvalidInput("报送前请先填写状态（tracker report set … --status）。")
+        raise InvalidInput(
+            "报送前请先选择进展状态。", hint="填写状态：tracker report set … --status"
+        )
     now = utcnow()
     target.note("submit_report", "state", STATE_LABELS[report.state], STATE_LABELS[STATE_SUBMITTED])
     report.state = STATE_SUBMITTED
@@ -934,7 +936,7 @@ def return_report(
 def _check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("退回必须说明理由（--reason）。")
+        raise InvalidInput("退回必须说明理由。", hint="用 --reason 说明理由。")
     return _check_text("退回理由", reason)
 
 

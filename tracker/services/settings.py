@@ -24,7 +24,7 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -455,34 +455,52 @@ def show(db: Database) -> dict[str, Any]:
 
 def set_value(db: Database, actor: Actor, key: str, text: str) -> dict[str, Any]:
     """Change one setting (coordinator only); returns it as :func:`show` lists it."""
-    actor.require_coordinator("修改共享设置")
-    spec = KEYS.get(key.strip())
-    if spec is None:
-        known = "、".join(KEYS)
-        raise InvalidInput(f"没有名为“{key}”的设置。可设置的项：{known}。")
     key = key.strip()
-    value = spec.parse(text)
-    with db.session() as session:
-        row = session.get(Setting, key, with_for_update=True)
-        before = json.loads(row.value) if row is not None else _default_values()[key]
-        if row is None:
-            row = Setting(key=key, value="", updated_by=actor.name)
-            session.add(row)
-        row.value = json.dumps(value)
-        row.updated_at = utcnow()
-        row.updated_by = actor.name
-        if before != value:
-            audit.record(
-                session,
-                actor,
-                "set_setting",
-                "setting",
-                None,
-                field=key,
-                before=spec.show(before),
-                after=spec.show(value),
-            )
+    set_values(db, actor, {key: text})
     return next(e for e in show(db)["settings"] if e["key"] == key)
+
+
+def set_values(db: Database, actor: Actor, changes: Mapping[str, str]) -> dict[str, Any]:
+    """Change several settings at once (coordinator only), in one transaction: every value
+    is read first, so one that is refused leaves all of them as they were. Returns
+    :func:`show`."""
+    actor.require_coordinator("修改共享设置")
+    parsed: dict[str, Any] = {}
+    for raw_key, text in changes.items():
+        key = raw_key.strip()
+        spec = KEYS.get(key)
+        if spec is None:
+            known = "、".join(KEYS)
+            raise InvalidInput(f"没有名为“{raw_key}”的设置。可设置的项：{known}。")
+        parsed[key] = spec.parse(text)
+    with db.session() as session:
+        for key, value in parsed.items():
+            _store_value(session, actor, key, value)
+    return show(db)
+
+
+def _store_value(session: Session, actor: Actor, key: str, value: Any) -> None:
+    """Write one parsed setting, audited when it changed."""
+    spec = KEYS[key]
+    row = session.get(Setting, key, with_for_update=True)
+    before = json.loads(row.value) if row is not None else _default_values()[key]
+    if row is None:
+        row = Setting(key=key, value="", updated_by=actor.name)
+        session.add(row)
+    row.value = json.dumps(value)
+    row.updated_at = utcnow()
+    row.updated_by = actor.name
+    if before != value:
+        audit.record(
+            session,
+            actor,
+            "set_setting",
+            "setting",
+            None,
+            field=key,
+            before=spec.show(before),
+            after=spec.show(value),
+        )
 
 
 def _check_status_name(name: str) -> str:
@@ -574,8 +592,8 @@ def _require_one_top(statuses: Sequence[StatusDefinition], doing: str) -> None:
         listed = "、".join(f"“{name}”" for name in top)
         raise InvalidInput(
             f"{doing}后，{listed}的推进程度（rank）都是最高的 {max(s.rank for s in statuses)}；"
-            "只能有一个状态的推进程度最高（它表示已完成）。请给其中一个另定推进程度"
-            "（tracker settings status edit NAME --rank N）。"
+            "只能有一个状态的推进程度最高（它表示已完成）。请给其中一个另定推进程度。",
+            hint="tracker settings status edit NAME --rank N",
         )
 
 
@@ -734,8 +752,8 @@ def rename_status(
         used = _reports_with(session, status.name)
         if used and not update_reports:
             raise InvalidInput(
-                f"状态“{status.name}”已有 {used} 份填报使用；重命名会同时修改这些填报的状态。"
-                "确认请加 --update-reports。"
+                f"状态“{status.name}”已有 {used} 份填报使用；重命名会同时修改这些填报的状态。",
+                hint="确认请加 --update-reports。",
             )
         old_name = status.name
         status.name = new
@@ -772,7 +790,8 @@ def remove_status(
         if used and replacement is None:
             raise InvalidInput(
                 f"状态“{status.name}”已有 {used} 份填报使用，不能直接删除；"
-                "请用 --replace 指定这些填报改用的状态，或改为重命名。"
+                "请指定这些填报改用的状态，或改为重命名。",
+                hint="用 --replace 指定替代状态。",
             )
         locked = _locked_reports_with(session, status.name) if used else 0
         if locked:

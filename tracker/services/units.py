@@ -53,7 +53,7 @@ def list_units(db: Database, region: str | None = None) -> list[dict[str, Any]]:
         if region is not None:
             found = find_region(session, region)
             if found is None:
-                raise NotFound(f"没有名为“{region}”的地区。可用 `tracker regions` 查看。")
+                raise NotFound(f"没有名为“{region}”的地区。", hint="可用 tracker regions 查看。")
             query = query.where(Unit.region_id == found.id)
         units = session.scalars(query).all()
         labels = unit_labels(session, units)
@@ -93,7 +93,8 @@ def add_alias(db: Database, actor: Actor, alias: str, unit_name: str) -> None:
         )
         if other is not None:
             raise InvalidInput(
-                f"“{alias}”本身是{where}的一个已有单位；如两者是同一单位，请用 `tracker unit merge` 合并。"
+                f"“{alias}”本身是{where}的一个已有单位；如两者是同一单位，请把它们合并。",
+                hint="合并单位：tracker unit merge",
             )
         session.add(UnitAlias(alias=alias, unit_id=unit.id, region_id=unit.region_id))
         audit.record(
@@ -112,7 +113,8 @@ def _refuse_archived(session: Session, unit: Unit, label: str) -> None:
     if archived is not None:
         raise PlanArchived(
             f"单位“{label}”出现在已归档的实施方案“{archived[1]}”（编号 {archived[0]}）中，"
-            f"合并会改动该方案。请先恢复该方案（tracker plan unarchive {archived[0]}）。"
+            "合并会改动该方案。请先恢复该方案。",
+            hint=f"恢复：tracker plan unarchive {archived[0]}",
         )
 
 

@@ -193,9 +193,9 @@ def _check_new_account(
     _check_role(role)
     check_arguments(role, unit, pilot, region)
     if role == ROLE_REPORTER and not unit:
-        raise InvalidInput("填报员必须绑定一个单位（--unit）。")
+        raise InvalidInput("填报员必须绑定一个单位。", hint="用 --unit 指明单位。")
     if role == ROLE_COORDINATOR and unit:
-        raise InvalidInput("协调员不绑定单位（不要给出 --unit）。")
+        raise InvalidInput("协调员不绑定单位。", hint="不要给出 --unit。")
     return name
 
 
@@ -247,10 +247,12 @@ def add_user(
         existing = session.scalar(select(func.count()).select_from(User)) or 0
         if existing == 0:
             if role != ROLE_COORDINATOR:
-                raise InvalidInput("第一个用户必须是协调员（--role coordinator）。")
+                raise InvalidInput("第一个用户必须是协调员。", hint="用 --role coordinator。")
             _claim_first_account(session, name)
         elif actor is None:
-            raise PermissionDenied("已有用户，添加用户须先登录（--user / TRACKER_USER）。")
+            raise PermissionDenied(
+                "已有用户，添加用户须先登录。", hint=f"用 --user 或环境变量 {ENV_USER} 指明用户。"
+            )
         else:
             _require_active_coordinator(session, actor, "添加用户")
         if session.scalar(select(User.id).where(User.name == name)) is not None:
@@ -327,8 +329,9 @@ def cli_actor(db: Database, name: str | None) -> Actor:
     name = name or os.environ.get(ENV_USER)
     if not name:
         raise AuthenticationFailed(
-            f"请登录：用 --user 用户名 或环境变量 {ENV_USER} 指明用户，"
-            f"密码由环境变量 {ENV_PASSWORD} 提供或在终端输入。"
+            "请登录：需要用户名和密码。",
+            hint=f"用 --user 用户名 或环境变量 {ENV_USER} 指明用户，"
+            f"密码由环境变量 {ENV_PASSWORD} 提供或在终端输入。",
         )
     password = prompt_secret(f"用户“{name}”的密码：", ENV_PASSWORD)
     return authenticate(db, name, password)
@@ -431,7 +434,7 @@ def update_user(
         user = _find_user(session, name, for_update=True)
         new_role = role or user.role
         if new_role == ROLE_COORDINATOR and unit:
-            raise InvalidInput("协调员不绑定单位（不要给出 --unit）。")
+            raise InvalidInput("协调员不绑定单位。", hint="不要给出 --unit。")
         check_arguments(new_role, unit, pilot, region, required=False)
         binding = _new_binding(session, user, new_role, unit, pilot, region)
         if new_role != user.role:
@@ -457,7 +460,9 @@ def _new_binding(
         if unit:
             return Binding(unit_id=find_unit(session, unit).id)
         if user.unit_id is None:
-            raise InvalidInput(f"把“{user.name}”改为填报员须指明单位（--unit）。")
+            raise InvalidInput(
+                f"把“{user.name}”改为填报员须指明单位。", hint="用 --unit 指明单位。"
+            )
         return Binding(unit_id=user.unit_id)
     return rebind(session, user, role, pilot, region)
 

@@ -41,6 +41,7 @@ from tracker.services.access import (
 )
 from tracker.services.actor import Actor
 from tracker.services.monitoring import light
+from tracker.services.regions import labels_by_id
 from tracker.services.reports import DONE_STATES, NOT_REPORTED_LABEL, STATE_LABELS
 
 # An open period stays the current one for this long after its due date: the month in
@@ -195,12 +196,20 @@ def period_tasks(
 
 def plan_periods(db: Database, actor: Actor, plan_id: int | None) -> list[dict[str, Any]]:
     """A plan's periods in order, without report counts (for choosing one): id, code,
-    name, due date (ISO) and whether locked."""
+    name, year, half, due date (ISO) and whether locked."""
     del actor  # every signed-in user may see the periods
     with db.reader() as session:
         pid = resolve_plan_id(session, plan_id)
         rows = session.execute(
-            select(Period.id, Period.code, Period.name, Period.due_date, Period.locked)
+            select(
+                Period.id,
+                Period.code,
+                Period.name,
+                Period.year,
+                Period.half,
+                Period.due_date,
+                Period.locked,
+            )
             .where(Period.plan_id == pid)
             .order_by(Period.year, Period.half)
         ).all()
@@ -209,10 +218,12 @@ def plan_periods(db: Database, actor: Actor, plan_id: int | None) -> list[dict[s
                 "id": pid_,
                 "code": code,
                 "name": name,
+                "year": year,
+                "half": half,
                 "due_date": due.isoformat(),
                 "locked": locked,
             }
-            for pid_, code, name, due, locked in rows
+            for pid_, code, name, year, half, due, locked in rows
         ]
 
 
@@ -226,7 +237,8 @@ def review_queue(
 ) -> list[dict[str, Any]]:
     """The reports of a period waiting for review (by default: submitted ones), in task
     order, with what the reviewer reads (texts, status, percent) and the version to pass
-    back (coordinator only)."""
+    back (coordinator only). ``unit`` is the unit's label (with its region where two
+    regions have a unit of that name, see :func:`tracker.services.regions.unit_label`)."""
     actor.require_coordinator("审核填报")
     with db.reader() as session:
         pid = resolve_plan_id(session, plan_id)
@@ -243,6 +255,7 @@ def review_queue(
             .where(report.period_id == found.id, report.state.in_(list(states)))
             .order_by(Task.position, TaskUnit.role.desc(), TaskUnit.position)
         ).all()
+        labels = labels_by_id(session, {r.unit_id for r, *_rest in rows})
         return [
             {
                 "report_id": r.id,
@@ -250,7 +263,7 @@ def review_queue(
                 "task_code": code,
                 "task_title": title,
                 "unit_id": r.unit_id,
-                "unit": unit,
+                "unit": labels.get(r.unit_id, unit),
                 "role": role,
                 "role_label": ROLE_LABELS.get(role or "", ""),
                 "period_id": found.id,
@@ -274,7 +287,8 @@ def review_queue(
 
 def report_history(db: Database, actor: Actor, task_id: int) -> list[dict[str, Any]]:
     """Every report on a task in every period, newest period first, lead units first: the
-    period, unit, workflow state, status, percent and the four texts."""
+    period, unit (its label, as in :func:`review_queue`), workflow state, status, percent
+    and the four texts."""
     with db.reader() as session:
         task = find_task(session, task_id)
         require_task_visible(session, actor, task)
@@ -292,12 +306,14 @@ def report_history(db: Database, actor: Actor, task_id: int) -> list[dict[str, A
                 Period.year.desc(), Period.half.desc(), TaskUnit.role.desc(), TaskUnit.position
             )
         ).all()
+        labels = labels_by_id(session, {r.unit_id for r, *_rest in rows})
         return [
             {
                 "report_id": r.id,
                 "period_id": r.period_id,
                 "period_name": period_name,
-                "unit": unit,
+                "unit_id": r.unit_id,
+                "unit": labels.get(r.unit_id, unit),
                 "role_label": ROLE_LABELS.get(role or "", ""),
                 "state_label": STATE_LABELS[r.state],
                 "status": r.status,

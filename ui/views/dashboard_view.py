@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -23,9 +24,12 @@ from ui.views.common import record_table
 
 _STATES = "任务状态"
 _AREAS = "各领域推进情况（点击色块筛选任务）"
-_LATE = "催办：未报送的单位"
+_LATE = "催办：未报送的单位（图中为最紧急的 8 个，下表列出全部）"
+_EXPORT_LATE = "导出这些单位的填报表…"
+_EXPORT_LATE_TIP = "为下表中每个未报送的单位导出本期填报表（每个单位一份 .xlsx），以便发给各单位"
 _TARGETS = "量化目标完成情况"
 _CLICK_HINT = "点击图中的色块，可在“任务”页中筛选出对应的任务。"
+CHART_MIN_HEIGHT = 200
 
 
 def chart_view() -> QChartView:
@@ -41,11 +45,11 @@ def chart_view() -> QChartView:
     legend.setFont(font)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(200)
+    view.setMinimumHeight(CHART_MIN_HEIGHT)
     return view
 
 
-def _group(title: str, *widgets: QWidget) -> QGroupBox:
+def _group(title: str, *widgets: QWidget, footer: QWidget | None = None) -> QGroupBox:
     box = QGroupBox(title)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(4, 4, 4, 4)
@@ -56,8 +60,10 @@ def _group(title: str, *widgets: QWidget) -> QGroupBox:
     splitter.setChildrenCollapsible(False)
     for widget in widgets:
         splitter.addWidget(widget)
-    splitter.setSizes([320, 200])
+    splitter.setSizes([330, 200])
     layout.addWidget(splitter)
+    if footer is not None:
+        layout.addWidget(footer)
     return box
 
 
@@ -102,7 +108,14 @@ class DashboardView(QWidget):
         top.addWidget(_group(_AREAS, self.area_view))
         top.setSizes([420, 900])
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(_group(_LATE, self.late_view, self.late_table))
+        self.export_late_button = QPushButton(_EXPORT_LATE)
+        self.export_late_button.setToolTip(_EXPORT_LATE_TIP)
+        late_footer = QWidget()
+        footer_layout = QHBoxLayout(late_footer)
+        footer_layout.setContentsMargins(0, 0, 0, 0)
+        footer_layout.addStretch(1)
+        footer_layout.addWidget(self.export_late_button)
+        bottom.addWidget(_group(_LATE, self.late_view, self.late_table, footer=late_footer))
         bottom.addWidget(_group(_TARGETS, self.target_view, self.target_table))
         bottom.setSizes([660, 660])
         body = QSplitter(Qt.Orientation.Vertical)
@@ -115,7 +128,7 @@ class DashboardView(QWidget):
         heading.addWidget(self.summary_label, 1)
         heading.addWidget(hint)
         # Scrolls on a small screen rather than squeezing ten bars into a sliver.
-        body.setMinimumHeight(880)
+        body.setMinimumHeight(940)
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)

@@ -59,7 +59,8 @@ _DELETE_TIP = "删除方案及其任务和报告期；已有填报的方案须�
 _HISTORY = "修订历史(&H)…"
 _HISTORY_TIP = "该方案各版的来源文件及每版的变动"
 _SHOW_ARCHIVED = "显示已归档的方案"
-# 文件 menu mnemonics: O W P E D G C Q (导入警告 has W, 打印填报单 P)
+# 文件 menu mnemonics: O W X M T P E D G C Q (导入警告 has W, 导出 X, 导入填报表 M,
+# 打印工作台账 T, 打印填报单 P)
 _OPEN_DEMO = "打开示例数据库(&D)"
 _OPEN_DEMO_TIP = "查看示例市的方案和填报（虚构数据，单独保存，不影响工作数据库）"
 _OPEN_WORK = "返回工作数据库(&G)"
@@ -72,11 +73,16 @@ _FIND = "查找任务(&F)"
 _SAVE = "保存草稿(&S)"
 _SUBMIT = "报送(&B)…"
 _PRINT = "打印填报单(&P)…"
+_PRINT_TIP = "打印所选任务的进展填报单（A4）；打印工作台账见“打印工作台账…”（Ctrl+P）"
 _PREFERENCES = "首选项(&E)…"
 _PERIODS = "报告期(&P)…"
 _PERIODS_TIP = "修改截止日期，锁定报告期，或说明理由后重新开放"
 _ACCOUNTS = "用户账户(&C)…"
 _ACCOUNTS_TIP = "添加用户，重置密码"
+_SETTINGS = "共享设置(&S)…"
+_SETTINGS_TIP = (
+    "状态词表（名称、说明、颜色、推进程度）、默认截止日期、催办提前天数、密码长度、佐证材料大小上限"
+)
 _PERIOD = "报告期："
 _PERIOD_TIP = "选择要填报或查看的报告期"
 _ALL_STATUSES = "全部状态"
@@ -98,6 +104,7 @@ _ROLE_CHOICES = (
     (UnitRole.COOPERATING, "仅配合"),
 )
 _NO_PLAN = "（尚未导入实施方案）"
+_WIDEST_LIGHT = "逾期 999 天"
 
 
 def _with_key(key: str, standard: QKeySequence.StandardKey) -> list[QKeySequence]:
@@ -165,7 +172,11 @@ class MainWindowView(QMainWindow):
         self.save_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
         self.submit_action = QAction(_SUBMIT, self)
         self.print_action = QAction(_PRINT, self)
-        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        # Ctrl+P prints the task view's document, the 工作台账 (ui.outputs); the one
+        # report under the table has its own key.
+        self.print_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.print_action.setToolTip(_PRINT_TIP)
+        self.print_action.setStatusTip(_PRINT_TIP)
         self.preferences_action = QAction(_PREFERENCES, self)
         self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -175,6 +186,9 @@ class MainWindowView(QMainWindow):
         self.accounts_action = QAction(_ACCOUNTS, self)
         self.accounts_action.setToolTip(_ACCOUNTS_TIP)
         self.accounts_action.setStatusTip(_ACCOUNTS_TIP)
+        self.settings_action = QAction(_SETTINGS, self)
+        self.settings_action.setToolTip(_SETTINGS_TIP)
+        self.settings_action.setStatusTip(_SETTINGS_TIP)
         self.about_action = QAction(_ABOUT, self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.archive_action = QAction(_ARCHIVE, self)
@@ -195,6 +209,7 @@ class MainWindowView(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(_MENU_FILE)
+        self.file_menu = file_menu
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.warnings_action)
         file_menu.addSeparator()
@@ -224,8 +239,10 @@ class MainWindowView(QMainWindow):
         plan_menu.addAction(self.unarchive_action)
         plan_menu.addAction(self.delete_action)
         units_menu = bar.addMenu(_MENU_UNITS)
+        self.manage_menu = units_menu
         units_menu.addAction(self.periods_action)
         units_menu.addAction(self.accounts_action)
+        units_menu.addAction(self.settings_action)
         units_menu.addAction(self.units_action)
         help_menu = bar.addMenu(_MENU_HELP)
         help_menu.addAction(self.about_action)
@@ -253,7 +270,7 @@ class MainWindowView(QMainWindow):
         toolbar.addWidget(period_label)
         self.period_combo = QComboBox()
         self.period_combo.setToolTip(_PERIOD_TIP)
-        self.period_combo.setMinimumContentsLength(24)
+        self.period_combo.setMinimumContentsLength(30)  # 2026年全年（截止 2027-01-10，当前） whole
         self.period_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -343,6 +360,9 @@ class MainWindowView(QMainWindow):
         header = self.task_view.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
+        # The 催办 cell holds a light and "逾期 143 天": wide enough for three digits.
+        metrics = self.task_view.fontMetrics()
+        light_width = metrics.horizontalAdvance(_WIDEST_LIGHT) + 14 + 28
         widths = {
             TaskColumn.CODE: 64,
             TaskColumn.AREA: 150,
@@ -353,7 +373,7 @@ class MainWindowView(QMainWindow):
             ProgressColumn.STATUS: 80,
             ProgressColumn.REPORTS: 100,
             ProgressColumn.UPDATED: 124,
-            ProgressColumn.LIGHT: 92,
+            ProgressColumn.LIGHT: light_width,
         }
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

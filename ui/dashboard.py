@@ -25,7 +25,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QShowEvent
+from PySide6.QtGui import QColor, QCursor, QFont
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from tracker.db import Database
@@ -44,6 +44,7 @@ from ui.progress_models import (
     NOT_SUBMITTED,
     worst_light,
 )
+from ui.stale import ReadsWhenShown
 from ui.views.dashboard_view import CHART_MIN_HEIGHT, DashboardView
 from ui.worker import BackgroundTask, run_in_background
 
@@ -91,7 +92,7 @@ def unit_lights(remind: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{**u, "light": worst_light(lights.get(u["unit"], []))} for u in remind["units"]]
 
 
-class Dashboard(DashboardView):
+class Dashboard(DashboardView, ReadsWhenShown):
     """See the module docstring."""
 
     filter_requested = Signal(str, object)
@@ -105,7 +106,6 @@ class Dashboard(DashboardView):
         self._plan_id: int | None = None
         self._period: Mapping[str, Any] | None = None
         self._area_of: dict[int, AreaKey] = {}
-        self._stale = True
         self._areas: list[AreaKey] = []
         self._target_areas: list[AreaKey] = []
         self._units: list[str] = []
@@ -128,21 +128,6 @@ class Dashboard(DashboardView):
         if area_of is not None:
             self._area_of = dict(area_of)
         self.mark_stale()
-
-    def mark_stale(self) -> None:
-        """Reports changed: count again (now if visible)."""
-        self._stale = True
-        if self.isVisible():
-            self.load()
-
-    def load_if_stale(self) -> None:
-        """Count again if something changed since the last time."""
-        if self._stale:
-            self.load()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.load_if_stale()
 
     def load(self) -> None:
         """Read the figures in the background, then draw them."""

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from tracker.db import Database
@@ -19,6 +18,7 @@ from tracker.services.actor import Actor
 from tracker.services.reports import ReportKey
 from ui import dialogs, errors
 from ui.models import format_number
+from ui.stale import ReadsWhenShown
 from ui.views.report_form_view import TEXT_FIELD_NAMES, TextInputDialog, text_label
 from ui.views.review_view import ReviewView
 from ui.worker import BackgroundTask, run_in_background
@@ -39,7 +39,7 @@ _HEAD = "{code}　{title}"
 _FACTS = "{unit}（{role}）· {state} · {status}{percent} · 报送：{at} {by}{late}"
 
 
-class ReviewPanel(ReviewView):
+class ReviewPanel(ReviewView, ReadsWhenShown):
     """See the module docstring. ``reports_changed`` carries a task id whose reports were
     reviewed here; ``task_requested`` asks the main window to show a task."""
 
@@ -53,7 +53,6 @@ class ReviewPanel(ReviewView):
         self._actor = actor
         self._plan_id: int | None = None
         self._period_id: int | None = None
-        self._stale = True
         self.last_task: BackgroundTask | None = None
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.activated.connect(self._on_open)
@@ -68,17 +67,6 @@ class ReviewPanel(ReviewView):
         """The plan and period to review; read now when visible, else when shown."""
         self._plan_id, self._period_id = plan_id, period_id
         self.mark_stale()
-
-    def mark_stale(self) -> None:
-        """Reports changed elsewhere: read the queue again (now if visible)."""
-        self._stale = True
-        if self.isVisible():
-            self.load()
-
-    def load_if_stale(self) -> None:
-        """Read the queue if something changed since it was read."""
-        if self._stale:
-            self.load()
 
     def load(self) -> None:
         """Read the reports waiting for review."""
@@ -97,10 +85,6 @@ class ReviewPanel(ReviewView):
         self.model.set_records(records)
         self.queue_counted.emit(sum(1 for r in records if r["state"] == STATE_SUBMITTED))
         self._on_selection()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.load_if_stale()
 
     # ------------------------------------------------------------ selection
 

@@ -24,8 +24,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -38,9 +38,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget  # noq
 
 from tools.demo_data import PASSWORD, Demo, build_province, build_sample  # noqa: E402
 from tracker.db import Database  # noqa: E402
-from tracker.pilot_demo import texts as pilot_texts  # noqa: E402
 from tracker.outputs import forms  # noqa: E402
 from tracker.outputs.forms import export_forms  # noqa: E402
+from tracker.pilot_demo import texts as pilot_texts  # noqa: E402
 from tracker.services import periods, pilots, users  # noqa: E402
 from tracker.services.actor import Actor  # noqa: E402
 from ui import dialogs  # noqa: E402
@@ -66,8 +66,8 @@ from ui.pilot_dialogs import (  # noqa: E402
 )
 from ui.pilots import PilotsPanel  # noqa: E402
 from ui.preferences import PreferencesDialog  # noqa: E402
-from ui.settings_dialog import SettingsDialog  # noqa: E402
 from ui.printing import PrintPreview, report_html  # noqa: E402
+from ui.settings_dialog import SettingsDialog  # noqa: E402
 from ui.views.report_form_view import ConflictDialog, TextInputDialog  # noqa: E402
 from ui.worker import BackgroundTask, ProgressCallback, run_in_background  # noqa: E402
 

@@ -49,10 +49,14 @@ def chart_view() -> QChartView:
     return view
 
 
-def _group(title: str, *widgets: QWidget, footer: QWidget | None = None) -> QGroupBox:
+def _group(title: str, *widgets: QWidget, actions: QWidget | None = None) -> QGroupBox:
+    """A titled box of charts and tables (one above the other, resizable); ``actions``
+    (a row of buttons) goes on top, where it is seen without scrolling."""
     box = QGroupBox(title)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(4, 4, 4, 4)
+    if actions is not None:
+        layout.addWidget(actions)
     if len(widgets) == 1:
         layout.addWidget(widgets[0])
         return box
@@ -62,8 +66,6 @@ def _group(title: str, *widgets: QWidget, footer: QWidget | None = None) -> QGro
         splitter.addWidget(widget)
     splitter.setSizes([330, 200])
     layout.addWidget(splitter)
-    if footer is not None:
-        layout.addWidget(footer)
     return box
 
 
@@ -110,12 +112,12 @@ class DashboardView(QWidget):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         self.export_late_button = QPushButton(_EXPORT_LATE)
         self.export_late_button.setToolTip(_EXPORT_LATE_TIP)
-        late_footer = QWidget()
-        footer_layout = QHBoxLayout(late_footer)
-        footer_layout.setContentsMargins(0, 0, 0, 0)
-        footer_layout.addStretch(1)
-        footer_layout.addWidget(self.export_late_button)
-        bottom.addWidget(_group(_LATE, self.late_view, self.late_table, footer=late_footer))
+        late_actions = QWidget()
+        actions_layout = QHBoxLayout(late_actions)
+        actions_layout.setContentsMargins(0, 0, 0, 0)
+        actions_layout.addStretch(1)
+        actions_layout.addWidget(self.export_late_button)
+        bottom.addWidget(_group(_LATE, self.late_view, self.late_table, actions=late_actions))
         bottom.addWidget(_group(_TARGETS, self.target_view, self.target_table))
         bottom.setSizes([660, 660])
         body = QSplitter(Qt.Orientation.Vertical)

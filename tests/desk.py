@@ -4,6 +4,7 @@ and :class:`Answers`, which replaces the modal dialogs (installed by ``conftest_
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,12 +13,14 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from tracker.outputs.ledger import LedgerTable
 from ui.export_dialogs import (
     FormsExportDialog,
     LedgerExportDialog,
     OutputContext,
     ReportExportDialog,
 )
+from ui.ledger_print import LedgerPages, LedgerPrintPreview, paint_ledger
 from ui.main_window import MainWindow
 from ui.views.report_form_view import ConflictDialog
 from ui.worker import BackgroundTask
@@ -94,7 +97,7 @@ class OutputsDriver:
     opened: list[Any] = field(default_factory=list)
     finished: list[tuple[str, str, list[Path]]] = field(default_factory=list)
     finish_choice: str | None = None
-    previews: list[tuple[str, str]] = field(default_factory=list)
+    previews: list[tuple[str, LedgerTable]] = field(default_factory=list)
 
     def _drive(self, kind: str, dialog: Any) -> Any:
         self.opened.append(dialog)
@@ -120,5 +123,15 @@ class OutputsDriver:
         self.finished.append((title, text, list(files)))
         return self.finish_choice
 
-    def preview(self, _parent: QWidget | None, title: str, html: str) -> None:
-        self.previews.append((title, html))
+    def preview(self, _parent: QWidget | None, title: str, table: LedgerTable) -> None:
+        self.previews.append((title, table))
+
+
+def print_ledger_pages(table: LedgerTable) -> tuple[LedgerPages, list[list[str]]]:
+    """``table`` painted as the ledger's print preview does, into a PDF: the pages as laid
+    out and the texts drawn on each page."""
+    drawn: list[list[str]] = []
+    with tempfile.TemporaryDirectory(prefix="tracker-print-") as folder:
+        printer = LedgerPrintPreview.pdf_printer(f"{folder}/ledger.pdf")
+        pages = paint_ledger(table, printer, drawn)
+    return pages, drawn

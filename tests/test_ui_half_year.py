@@ -26,7 +26,7 @@ from ui.main_window import MainWindow, describe_database
 from ui.progress_models import ProgressColumn
 from ui.views.report_form_view import ConflictDialog
 
-from desk import Answers, OutputsDriver, select_task, wait_for
+from desk import Answers, OutputsDriver, print_ledger_pages, select_task, wait_for
 from factories import HOUSING, MIIT, NDRC, PASSWORD, World, make_plan
 
 if TYPE_CHECKING:
@@ -264,15 +264,29 @@ def print_the_ledger(
     boss.clear_filters()
     boss.workbench.outputs.actions.print_ledger_action.trigger()
     wait_for(qtbot, boss.workbench.outputs.last_task)
-    title, html = driver.previews[-1]
-    assert "工作台账" in title and "<thead>" in html
-    assert "大力发展新能源" in html and "推进城乡建设绿色低碳转型" in html
+    title, table = driver.previews[-1]
+    assert "工作台账" in title and len(table.rows) == boss.task_model.rowCount()
+    layout, drawn = print_ledger_pages(table)
+    printed = " ".join(text for page in drawn for text in page)
+    assert "大力发展新能源" in printed and "推进城乡建设绿色低碳转型" in printed
+    assert drawn[0][:2] == [table.title, table.subtitle]  # page 1 opens with the title
+    for number, page in enumerate(drawn):  # the two header rows on top of every page
+        start = 2 if number == 0 else 0
+        assert page[start : start + len(table.groups) + len(table.headers)] == [
+            *(name for name, _span in table.groups),
+            *table.headers,
+        ]
+    assert sorted(row for page in range(len(layout.pages)) for row in layout.rows_on(page)) == [
+        *range(len(table.rows))
+    ]
     boss.status_combo.setCurrentIndex(boss.status_combo.findData("序时推进"))
     boss.workbench.outputs.actions.print_ledger_action.trigger()
     wait_for(qtbot, boss.workbench.outputs.last_task)
-    title, html = driver.previews[-1]
-    assert "按当前筛选，1 项任务" in title
-    assert "大力发展新能源" in html and "推进城乡建设绿色低碳转型" not in html
+    title, table = driver.previews[-1]
+    assert "按当前筛选，1 项任务" in title and len(table.rows) == 1
+    _layout, drawn = print_ledger_pages(table)
+    printed = " ".join(text for page in drawn for text in page)
+    assert "大力发展新能源" in printed and "推进城乡建设绿色低碳转型" not in printed
     boss.clear_filters()
 
 
@@ -572,7 +586,8 @@ def test_a_large_ledger_is_asked_about_before_its_print_preview(
     messages.confirm_answer = True
     printing.trigger()
     wait_for(qtbot, boss.workbench.outputs.last_task)
-    assert "推进城乡建设绿色低碳转型" in outputs_driver.previews[-1][1]
+    printed = outputs_driver.previews[-1][1]
+    assert any("推进城乡建设绿色低碳转型" in cell for row in printed.rows for cell in row)
 
 
 def test_a_status_renamed_at_another_desk_is_offered_after_a_refresh(

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from tracker.errors import InvalidInput
 from tracker.outputs.forms_import import FormImport, FormProblem, FormRejected, RowOutcome
 from tracker.outputs.ledger import LedgerTable
-from ui.ledger_print import column_percents, ledger_html
+from ui.ledger_print import LedgerPrintPreview, column_percents, paint_ledger, state_fills
 from ui.models import SORT_ROLE
 from ui.output_models import (
     APPLIED,
@@ -126,5 +126,66 @@ def test_ledger_print_keeps_short_columns_on_one_line() -> None:
     assert code > 2 * workbook[0] and state > 1.2 * workbook[2]  # （三）2（1）, 序时推进 whole
     assert code > state  # 6 full-width characters against 4
     assert work == progress  # the long columns keep their proportion
-    page = ledger_html(table)
-    assert f"width='{code:.1f}%'" in page and "bgcolor='#d5e3f4'" in page
+    assert state_fills(table) == {"序时推进": "#d5e3f4"}  # the status colour, lightened
+
+
+def _long_table(rows: int) -> LedgerTable:
+    """A ledger of ``rows`` tasks of varied heights: every seventh has a long progress
+    text, one (the 40th) a text longer than a whole page."""
+    body = []
+    for number in range(rows):
+        progress = "按计划推进各项工作。" * (30 if number % 7 == 0 else 2)
+        if number == 40:
+            progress = "完成年度目标，" * 3000 + "最后一句。"
+        body.append((f"（一）{number + 1}", "能源绿色低碳转型", "推进" * 20, "序时推进", progress))
+    return LedgerTable(
+        title="示例市碳达峰实施方案工作台账",
+        subtitle="报告期：2026年上半年",
+        groups=(("任务基本情况", 3), ("2026年上半年（截止 2026-07-10）", 2)),
+        headers=("序号", "重点领域", "主要工作", "状态", "工作进展"),
+        widths=(7.0, 14.0, 46.0, 9.0, 40.0),
+        centered=(True, True, False, True, False),
+        state_columns=(3,),
+        rows=tuple(body),
+        task_ids=tuple(range(1, rows + 1)),
+        state_colors={"序时推进": "#1565c0"},
+    )
+
+
+def test_the_ledger_is_cut_into_pages_between_rows(tmp_path: Path) -> None:
+    table = _long_table(300)
+    drawn: list[list[str]] = []
+    printer = LedgerPrintPreview.pdf_printer(str(tmp_path / "ledger.pdf"))
+    layout = paint_ledger(table, printer, drawn)
+    assert (tmp_path / "ledger.pdf").stat().st_size > 0
+    header = [name for name, _span in table.groups] + list(table.headers)
+    body = layout.height - layout.group_height - layout.header_height - layout.footer_height
+    pieces: dict[int, list[tuple[int, float, float]]] = {}
+    for number, page in enumerate(layout.pages):
+        room = body - (layout.title_height if number == 0 else 0)
+        assert sum(part.height for part in page) <= room + 0.01  # nothing runs off the page
+        for part in page:
+            pieces.setdefault(part.row, []).append((number, part.top, part.height))
+        texts = drawn[number]
+        start = 2 if number == 0 else 0  # page 1 opens with the title and subtitle
+        assert texts[start : start + len(header)] == header  # header rows on every page
+        assert texts[-1] == f"第 {number + 1} 页 / 共 {len(layout.pages)} 页"
+        if number + 1 < len(layout.pages):  # a page ends when the next row does not fit
+            following = layout.pages[number + 1][0]
+            assert sum(part.height for part in page) + following.height > room
+    assert drawn[0][:2] == [table.title, table.subtitle]
+    assert sorted(pieces) == list(range(300))  # every row, in order
+    assert [row for page in range(len(layout.pages)) for row in layout.rows_on(page)] == sorted(
+        row for row, parts in pieces.items() for _ in parts
+    )
+    for row, parts in pieces.items():
+        if row == 40:  # taller than a page: cut, over consecutive pages, nothing lost
+            assert len(parts) > 1
+            assert [p[0] for p in parts] == list(range(parts[0][0], parts[0][0] + len(parts)))
+            assert sum(p[2] for p in parts) == pytest.approx(layout.row_heights[40])
+        else:  # any other row whole on one page
+            assert parts == [(parts[0][0], 0.0, layout.row_heights[row])]
+    assert layout.row_heights[7] > 3 * layout.row_heights[1]  # wrapped text makes a row taller
+    assert 10 < len(layout.pages) < 60
+    # every row's state drawn, the cut row's on each page it spans
+    assert sum(texts.count("序时推进") for texts in drawn) == 299 + len(pieces[40])

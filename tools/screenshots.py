@@ -40,6 +40,7 @@ from tools.demo_data import PASSWORD, Demo, build_province, build_sample  # noqa
 from tracker.db import Database  # noqa: E402
 from tracker.outputs import forms  # noqa: E402
 from tracker.outputs.forms import export_forms  # noqa: E402
+from tracker.outputs.ledger import LedgerTable  # noqa: E402
 from tracker.pilot_demo import texts as pilot_texts  # noqa: E402
 from tracker.services import periods, pilots, users  # noqa: E402
 from tracker.services.actor import Actor  # noqa: E402
@@ -351,9 +352,11 @@ def _print_ledger(camera: Camera, window: MainWindow, name: str) -> None:
     """Ctrl+P on the task table: the ledger's print preview, photographed."""
     asked = LedgerPrintPreview.__dict__["ask"]
 
-    def ask(cls: type[LedgerPrintPreview], parent: QWidget | None, title: str, html: str) -> None:
+    def ask(
+        cls: type[LedgerPrintPreview], parent: QWidget | None, title: str, table: LedgerTable
+    ) -> None:
         started = time.perf_counter()
-        preview = cls(title, html, parent)
+        preview = cls(title, table, parent)
         camera.shoot(preview, name)
         print(f"  print preview laid out and shown in {time.perf_counter() - started:.1f} s")
         preview.close()

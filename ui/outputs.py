@@ -25,7 +25,7 @@ from tracker.db import Database
 from tracker.errors import TrackerError
 from tracker.outputs.common import ExportResult
 from tracker.outputs.forms import export_forms
-from tracker.outputs.ledger import export_ledger, ledger_table, read_ledger
+from tracker.outputs.ledger import LedgerTable, export_ledger, ledger_table, read_ledger
 from tracker.outputs.report import export_report
 from tracker.services import settings as settings_service
 from tracker.services import worklist
@@ -39,7 +39,7 @@ from ui.export_dialogs import (
     ReportExportDialog,
 )
 from ui.forms_import_dialog import CHOOSE_TITLE, FILE_FILTER, FormsImportDialog
-from ui.ledger_print import LedgerPrintPreview, ledger_html
+from ui.ledger_print import LedgerPrintPreview
 from ui.progress_models import NOT_SUBMITTED
 from ui.views.outputs_view import OutputActions
 from ui.worker import BackgroundTask, ProgressCallback, run_in_background
@@ -70,9 +70,10 @@ _REPORT_DONE = "已生成工作进展情况报告（{tasks} 项任务，{targets
 _OPEN_FAILED_TITLE = "打开文件"
 _OPEN_FAILED = "没有程序可以打开“{path}”。"
 _PRINT_TITLE = "{plan} — {period}工作台账"
-# Qt lays out and draws every page of a preview at once, on the GUI thread: 5,000 tasks
-# (some 660 A3 pages) take about half a minute, so a large ledger is asked about first.
-LARGE_PRINT_TASKS = 300
+# The preview lays out and paints every page at once, on the GUI thread: 5,000 tasks (626
+# A3 pages) take about 3 s (bench/print_bench.py), so only a ledger far larger than a
+# province's, which would keep the window busy for more than some 5 s, is asked about.
+LARGE_PRINT_TASKS = 8000
 _LARGE_PRINT_TITLE = "打印工作台账"
 _LARGE_PRINT = (
     "要打印的工作台账有 {count} 项任务（约 {pages} 页 A3）。生成打印预览需要较长时间，"
@@ -80,7 +81,7 @@ _LARGE_PRINT = (
     "或用“导出工作台账”在 Excel 中打印。仍要生成预览吗？"
 )
 _LARGE_PRINT_YES = "仍要预览"
-_TASKS_PER_PAGE = 7.5
+_TASKS_PER_PAGE = 8.0
 _PRINT_FILTERED = "（按当前筛选，{count} 项任务）"
 
 
@@ -335,9 +336,9 @@ class Outputs(QObject):
         db, actor, plan_id = self._db, self._actor, context.plan_id
         today = dt.date.today()
 
-        def job(_progress: ProgressCallback) -> str:
+        def job(_progress: ProgressCallback) -> LedgerTable:
             data = read_ledger(db, actor, period=period_id, plan_id=plan_id)
-            return ledger_html(ledger_table(data, actor, today, shown))
+            return ledger_table(data, actor, today, shown)
 
         period = next((p for p in context.periods if p["id"] == period_id), {})
         title = _PRINT_TITLE.format(plan=context.plan_title, period=period.get("name", ""))
@@ -346,7 +347,7 @@ class Outputs(QObject):
         self.last_task = run_in_background(
             self._window,
             job,
-            lambda document: LedgerPrintPreview.ask(self._window, title, document),
+            lambda table: LedgerPrintPreview.ask(self._window, title, table),
             label=_READING_LEDGER,
         )
 

@@ -1,7 +1,8 @@
 """Printing a report form (Ctrl+Shift+P): the report as a document, in Qt's print preview.
 
-:class:`PrintPreview` shows any HTML document on a page size and orientation of its own;
-the 工作台账 (Ctrl+P) is printed by :mod:`ui.ledger_print` on A3 landscape.
+:class:`PreviewDialog` is Qt's preview on a page size and orientation of its own;
+:class:`PrintPreview` shows an HTML document in it; the 工作台账 (Ctrl+P) is painted by
+:mod:`ui.ledger_print` on A3 landscape.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
@@ -65,40 +66,63 @@ def report_html(
     )
 
 
-class PrintPreview(QPrintPreviewDialog):
-    """Qt's print preview of an HTML document; A4 portrait unless the class says else."""
+class PreviewDialog(QPrintPreviewDialog):
+    """Qt's print preview on a page size and orientation of the class's own (A4 portrait
+    unless it says else); a subclass paints its pages in :meth:`paint_pages`."""
 
     PAGE = QPageSize.PageSizeId.A4
     ORIENTATION = QPageLayout.Orientation.Portrait
     MARGINS_MM = _MARGINS_MM
-    FONT_POINTS: float | None = None  # the document's font size (None: the application's)
     SIZE = (900, 800)
 
-    def __init__(self, title: str, document_html: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
         self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        self._printer.setPageLayout(
-            QPageLayout(
-                QPageSize(self.PAGE),
-                self.ORIENTATION,
-                QMarginsF(*self.MARGINS_MM),
-                QPageLayout.Unit.Millimeter,
-            )
-        )
+        self._printer.setPageLayout(self.page_layout())
         super().__init__(self._printer, parent)
         self.setWindowTitle(_PREVIEW_TITLE.format(title=title))
-        self.document = QTextDocument(self)
-        if self.FONT_POINTS is not None:
-            font = QFont(self.document.defaultFont())
-            font.setPointSizeF(self.FONT_POINTS)
-            self.document.setDefaultFont(font)
-        self.document.setHtml(document_html)
-        self.paintRequested.connect(self.document.print_)
+        self.paintRequested.connect(self.paint_pages)
         self.resize(*self.SIZE)
+
+    @classmethod
+    def page_layout(cls) -> QPageLayout:
+        """The page the preview starts with: size, orientation, margins."""
+        return QPageLayout(
+            QPageSize(cls.PAGE),
+            cls.ORIENTATION,
+            QMarginsF(*cls.MARGINS_MM),
+            QPageLayout.Unit.Millimeter,
+        )
+
+    @classmethod
+    def pdf_printer(cls, path: str) -> QPrinter:
+        """A printer writing PDF to ``path`` on the preview's page (for tests and benches)."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(path)
+        printer.setPageLayout(cls.page_layout())
+        return printer
 
     @property
     def page_printer(self) -> QPrinter:
         """The printer the preview lays the pages out for."""
         return self._printer
+
+    def paint_pages(self, printer: QPrinter) -> None:
+        """Paint every page into ``printer``."""
+        raise NotImplementedError
+
+
+class PrintPreview(PreviewDialog):
+    """The print preview of an HTML document (a report form), laid out by Qt."""
+
+    def __init__(self, title: str, document_html: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.document = QTextDocument(self)
+        self.document.setHtml(document_html)
+
+    def paint_pages(self, printer: QPrinter) -> None:
+        """Qt's layout of the document, page by page."""
+        self.document.print_(printer)
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, document_html: str) -> None:

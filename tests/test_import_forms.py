@@ -114,6 +114,20 @@ def test_outline_joins_wrapped_lines_and_ignores_false_numbers() -> None:
     assert first.title == "发展新能源"
 
 
+def test_a_number_and_a_space_start_an_item_only_after_a_break() -> None:
+    # "1 巩固水电" is how some PDFs print "1."; a line wrapped before "2 万千瓦" is not item 2
+    root = parse_outline(
+        lines(
+            "（一）能源行动\n1 巩固水电。稳定运行水电站。（市发改委牵头）\n2 发展新能源。推进剑阁县\n"
+            "3 万千瓦风电场建设，新增装机\n3 万千瓦。（市发改委牵头）\n3 推进氢能。示范应用。"
+        )
+    )
+    items = root.children[0].children
+    assert [c.marker for c in items] == ["1", "2", "3"]
+    assert "推进剑阁县3 万千瓦风电场建设，新增装机3 万千瓦。" in items[1].text
+    assert items[2].title == "推进氢能"
+
+
 def test_measures_with_annotation_split_and_alone_on_a_line(tmp_path: Path) -> None:
     plan = plan_from_text(
         tmp_path,

@@ -123,3 +123,38 @@ def test_a_unit_marked_as_lead_in_a_single_responsible_column(tmp_path: Path) ->
     plan = parse_plan(path)
 
     assert [(t.lead_units, t.cooperating_units) for t in plan.tasks] == [([LEAD], [COOP])]
+
+
+# A PDF extraction wraps an annotation wherever the printed line ends: right after its
+# "（", in the middle of a unit's name, or both; a bare label line wraps the same way.
+WRAPPED = {
+    "after the bracket": "建设光伏电站。（\n责任单位：市发展改革委、市财政局）",
+    "after the bracket and in a name": "建设光伏电站。（\n责任单位：市发展改革委、市财\n政局）",
+    "bare, in a name": "建设光伏电站。\n责任单位：市发展改革委、市财\n政局",
+    "bare, after the list's comma": "建设光伏电站。\n责任单位：市发展改革委、\n市财政局。",
+}
+
+
+@pytest.mark.parametrize("measure", list(WRAPPED.values()), ids=list(WRAPPED))
+def test_annotation_wrapped_by_the_page_is_read_whole(tmp_path: Path, measure: str) -> None:
+    plan = text_plan(
+        tmp_path, f"1.大力发展新能源。{measure}\n2.推进节能降碳。（责任单位：市工业和信息化局）"
+    )
+
+    assert [(t.title, t.lead_units, t.cooperating_units) for t in plan.tasks] == [
+        ("大力发展新能源", [LEAD], [COOP]),
+        ("推进节能降碳", ["市工业和信息化局"], []),
+    ]
+
+
+def test_a_complete_bare_label_line_takes_nothing_from_the_next_line(tmp_path: Path) -> None:
+    plan = text_plan(
+        tmp_path,
+        "1.大力发展新能源。建设光伏电站。\n责任单位：市发展改革委、各县（区）\n"
+        "到2025年，新增光伏装机100万千瓦。\n2.推进节能降碳。（责任单位：市工业和信息化局）",
+    )
+
+    assert [(t.lead_units, t.cooperating_units) for t in plan.tasks] == [
+        ([LEAD], ["各县（区）"]),
+        (["市工业和信息化局"], []),
+    ]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracker.importing.document import Place, SourceLine
-from tracker.importing.vocabulary import bare_label_line
+from tracker.importing.vocabulary import bare_label_line, vocabulary
 
 CN_DIGITS = "零〇一二三四五六七八九十百"
 _CN_VALUE = {
@@ -42,7 +42,10 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
         LEVEL_SECTION,
         re.compile(r"^\s*[（(]\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[）)]\s*(?P<rest>.*)$"),
     ),
-    (LEVEL_ITEM, re.compile(r"^\s*(?P<num>\d{1,3})\s*(?:[.．、](?!\d)|\s)\s*(?P<rest>\S.*)$")),
+    (
+        LEVEL_ITEM,
+        re.compile(r"^\s*(?P<num>\d{1,3})\s*(?:[.．、](?!\d)|(?P<bare>\s))\s*(?P<rest>\S.*)$"),
+    ),
     (LEVEL_SUBITEM, re.compile(r"^\s*[（(]\s*(?P<num>\d{1,3})\s*[）)]\s*(?P<rest>\S.*)$")),
 ]
 
@@ -130,11 +133,21 @@ def _marker_text(level: int, num: str) -> str:
     return f"（{num}）"
 
 
-def _match_marker(line: str) -> tuple[int, int, str, str] | None:
+# How a sentence, a clause or an annotation ends: a line ending so may be followed by a
+# new item; a line ending otherwise was wrapped in the middle of a sentence.
+_BREAK_ENDS = tuple("。；;：:）)！!？?")
+
+
+def _match_marker(line: str, after_break: bool) -> tuple[int, int, str, str] | None:
+    """The line's heading marker as (level, number, marker, rest). A number followed only
+    by a space (``1 巩固提升水电``, as some PDFs print 1.) is a marker only after a break:
+    a wrapped line may well start with ``3 万千瓦``."""
     for level, pattern in _MARKERS:
         match = pattern.match(line)
         if match is None:
             continue
+        if "bare" in pattern.groupindex and match.group("bare") and not after_break:
+            return None
         raw = match.group("num")
         value = int(raw) if raw.isdigit() else chinese_number(raw)
         return level, value, _marker_text(level, raw), match.group("rest")
@@ -154,6 +167,35 @@ def _joins(previous: str, line: str) -> str:
     return previous + line
 
 
+# How a unit list may end other than with a unit's name (市发展改革委等, 按职责分工负责).
+_LIST_ENDS = ("等", "负责", "参与", "配合", "落实", "实施")
+_TAIL_MAX = 60  # a wrapped list's last line is never longer than a printed line
+
+
+def _inside_bracket(text: str) -> bool:
+    """The text ends inside a bracket it opened: an annotation wrapped right after its
+    "（" or in the middle of its list, as a PDF extraction leaves it."""
+    opened = max(text.rfind("（"), text.rfind("("))
+    return opened > max(text.rfind("）"), text.rfind(")"))
+
+
+def _list_cut(label_line: str) -> bool:
+    """A bare label line (责任单位：A、B、宁) that stops in the middle of its list or of a
+    unit's name, so the next line (夏通信管理局) is the rest of the list."""
+    end = label_line[-1:]
+    if end in "、，,：:":
+        return True
+    if end in "。；;）)" or not end:
+        return False
+    last = re.split(r"[、，,：:]", label_line)[-1].strip()
+    return not last.endswith(vocabulary().unit_suffixes + _LIST_ENDS)
+
+
+def _list_tail(line: str) -> bool:
+    """The line can be the rest of a wrapped unit list: one short line, no sentence in it."""
+    return len(line) <= _TAIL_MAX and "。" not in line.rstrip("。；;")
+
+
 def parse_outline(lines: list[SourceLine]) -> Node:
     """Build the outline tree; the root (level 0) holds text before the first heading.
 
@@ -162,13 +204,19 @@ def parse_outline(lines: list[SourceLine]) -> Node:
     """
     root = Node(level=0, number=0, marker="", text="", place=Place(line=1))
     current = root
+    label_cut = False  # the last line was a bare label line cut inside a unit's name
+    after_break = True  # the last line ended a sentence, a heading or a paragraph
     for source in lines:
         raw = source.text.replace("\u3000", " ")
         line = raw.strip()
-        if not line or _PAGE_NUMBER.match(line):
-            continue  # blank lines and page numbers (— 5 —) left by a PDF extraction
+        if not line:
+            after_break = True
+            continue
+        if _PAGE_NUMBER.match(line):
+            continue  # page numbers (— 5 —) left by a PDF extraction
         skipped = len(raw) - len(raw.lstrip())
-        match = _match_marker(line)
+        match = _match_marker(line, after_break)
+        after_break = line.endswith(_BREAK_ENDS)
         if match is not None:
             level, number, marker, rest = match
             parent = current
@@ -186,12 +234,26 @@ def parse_outline(lines: list[SourceLine]) -> Node:
                 node.line_places.extend(_printed_lines(source, skipped + len(line) - len(rest), 0))
                 parent.children.append(node)
                 current = node
+                label_cut = False
+                # a chapter or section heading is a line of its own; an item's line
+                # goes on with its text and may be wrapped like any other
+                after_break = level <= LEVEL_SECTION or line.endswith(_BREAK_ENDS)
                 continue
-        if bare_label_line(line):
-            # "责任单位：A、B" written on its own line without brackets: bracket it, so that
-            # it reads like every other annotation.
-            line = f"（{line.rstrip('。；;')}）"
-            skipped -= 1
+        if label_cut and _list_tail(line):
+            # the rest of a bare label's list, wrapped: it goes inside the bracket added
+            current.text = current.text[:-1]
+            line = line.rstrip("。；;")
+            label_cut = _list_cut(line)
+            line += "）"
+        else:
+            label_cut = False
+            if bare_label_line(line) and not _inside_bracket(current.text):
+                # "责任单位：A、B" written on its own line without brackets: bracket it, so
+                # that it reads like every other annotation. (Inside an open bracket it
+                # already is one, wrapped after its "（".)
+                label_cut = _list_cut(line)
+                line = f"（{line.rstrip('。；;')}）"
+                skipped -= 1
         current.line_places.append((len(current.text), source.place))
         start = len(_joins(current.text, line)) - len(line)
         current.line_places.extend(_printed_lines(source, skipped, start))

@@ -114,6 +114,19 @@ def test_outline_joins_wrapped_lines_and_ignores_false_numbers() -> None:
     assert first.title == "发展新能源"
 
 
+@pytest.mark.parametrize("page", ["第 3 页 共 20 页", "共20页 第3页", "·3·", "Page 3 of 20"])
+def test_page_numbers_inside_a_paragraph_are_dropped(page: str) -> None:
+    # one rule for the text and the PDF reader: tracker.importing.vocabulary.is_page_number
+    root = parse_outline(
+        lines(
+            f"（一）能源行动\n1.发展新能源。到2025年\n{page}\n新增装机。（责任单位：市发\n{page}\n改委）"
+        )
+    )
+    assert (
+        root.children[0].children[0].text == "发展新能源。到2025年新增装机。（责任单位：市发改委）"
+    )
+
+
 def test_a_number_and_a_space_start_an_item_only_after_a_break() -> None:
     # "1 巩固水电" is how some PDFs print "1."; a line wrapped before "2 万千瓦" is not item 2
     root = parse_outline(

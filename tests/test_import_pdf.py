@@ -173,13 +173,20 @@ def test_a_diagonal_watermark_is_not_read_into_the_text(
 
 
 @pytest.mark.parametrize(
-    "text", ["— 3 —", "-3-", "- 12 -", "3", "第3页", "第 3 页", "第3页共20页", "3/20", "Page 3"]
+    "text",
+    [
+        *("— 3 —", "-3-", "- 12 -", "·3·", "～3～", "3", "第3页", "第 3 页", "第3页共20页"),
+        *("第 3 页 共 20 页", "第3页，共20页", "共20页 第3页", "3共20页", "3/20", "- 3 / 20 -"),
+        *("Page 3", "Page 3 of 20"),
+    ],
 )
 def test_page_number_forms(text: str) -> None:
     assert is_page_number(text)
 
 
-@pytest.mark.parametrize("text", ["2025年", "3.加快建设", "第3行", "（3）", "2030"])
+@pytest.mark.parametrize(
+    "text", ["2025年", "3.加快建设", "第3行", "（3）", "2030", "第3批", "1.5", "—"]
+)
 def test_not_page_numbers(text: str) -> None:
     assert not is_page_number(text)
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracker.importing.document import Place, SourceLine
-from tracker.importing.vocabulary import bare_label_line, vocabulary
+from tracker.importing.vocabulary import bare_label_line, is_page_number, vocabulary
 
 CN_DIGITS = "零〇一二三四五六七八九十百"
 _CN_VALUE = {
@@ -48,9 +48,6 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
     ),
     (LEVEL_SUBITEM, re.compile(r"^\s*[（(]\s*(?P<num>\d{1,3})\s*[）)]\s*(?P<rest>\S.*)$")),
 ]
-
-
-_PAGE_NUMBER = re.compile(r"^[-—－–_\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*/\s*\d{1,3})?[-—－–_\s]*$")
 
 
 def chinese_number(text: str) -> int:
@@ -212,7 +209,7 @@ def parse_outline(lines: list[SourceLine]) -> Node:
         if not line:
             after_break = True
             continue
-        if _PAGE_NUMBER.match(line):
+        if is_page_number(line):
             continue  # page numbers (— 5 —) left by a PDF extraction
         skipped = len(raw) - len(raw.lstrip())
         match = _match_marker(line, after_break)

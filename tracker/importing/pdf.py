@@ -53,7 +53,7 @@ from tracker.errors import ImportFailed
 from tracker.importing.document import Place, SourceLine, SourceTable
 from tracker.importing.result import ImportWarning
 from tracker.importing.table_plan import header_fields
-from tracker.importing.vocabulary import is_none_mark, vocabulary
+from tracker.importing.vocabulary import is_none_mark, is_page_number, vocabulary
 
 __all__ = ["PdfContent", "is_page_number", "read_pdf"]
 
@@ -64,11 +64,6 @@ _ASK_FOR_ORIGINAL = "请向发文单位索取电子版（Word 文档或带文字
 _RULE_TOLERANCE = 3.0  # points: rules this close are one rule, and meet when this close
 _MIN_RULE = 2.0  # points: a shorter segment is no rule
 _MARGIN_ZONE = 0.2  # running headers and footers sit in the top or bottom fifth of a page
-_PAGE_NUMBER = re.compile(
-    r"^[-—－–~～·\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*(?:/|／|共)\s*\d{1,4}\s*页?)?[-—－–~～·\s]*$"
-    r"|^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$",
-    re.IGNORECASE,
-)
 _LIST_START = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*[、．.]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]"
     r"|\d{1,3}\s*[.．、](?!\d)|[①-⑳]|——)"
@@ -616,11 +611,6 @@ def _margin_lines(page: _Page) -> Iterator[tuple[str, _Line]]:
     for line in page.lines[-3:]:
         if line.top >= (1 - _MARGIN_ZONE) * page.height:
             yield "bottom", line
-
-
-def is_page_number(text: str) -> bool:
-    """A page number in one of its usual forms: — 3 —, -3-, 3, 第3页, 第3页共20页, 3/20, Page 3."""
-    return _PAGE_NUMBER.match(text.strip()) is not None
 
 
 def _drop_running_lines(pages: list[_Page]) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "alternation",
     "bare_label_line",
     "is_none_mark",
+    "is_page_number",
     "label_pattern",
     "vocabulary",
 ]
@@ -109,6 +110,27 @@ def _bare_label_line() -> re.Pattern[str]:
 def bare_label_line(line: str) -> bool:
     """The line starts with a responsibility label and its colon (责任单位：A、B)."""
     return _bare_label_line().match(line) is not None
+
+
+# Page numbers as documents print them, alone on a line: — 3 —, -3-, ·3·, ～3～, 3, 第3页,
+# 第 3 页 共 20 页, 第3页，共20页, 共20页 第3页, 3/20, - 3 / 20 -, Page 3 of 20. A bare number
+# has at most three digits, so that a year (2030) alone on a line stays text.
+_PAGE_DECOR = r"[-—－–_~～·•\s]*"
+_PAGE_NUMBER = re.compile(
+    rf"^{_PAGE_DECOR}(?:"
+    r"第\s*\d{1,4}\s*页(?:\s*[，,、/／]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[，,、/／]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,3}(?:\s*页)?(?:\s*(?:[/／]\s*(?:共\s*)?|[，,]?\s*共\s*)\d{1,4}\s*页?)?"
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+    rf"){_PAGE_DECOR}$",
+    re.IGNORECASE,
+)
+
+
+def is_page_number(text: str) -> bool:
+    """The line is a page number in one of its printed forms (see ``_PAGE_NUMBER``), which
+    a text taken from a PDF keeps between the lines of a paragraph."""
+    return _PAGE_NUMBER.match(text.strip()) is not None
 
 
 def is_none_mark(text: str) -> bool:

@@ -158,3 +158,31 @@ def test_a_complete_bare_label_line_takes_nothing_from_the_next_line(tmp_path: P
         ([LEAD], ["各县（区）"]),
         (["市工业和信息化局"], []),
     ]
+
+
+# Ways documents write who leads, beyond a label and its list.
+FORMS = {
+    "role mark after the name": "（责任单位：市财政局、市发展改革委（牵头））",
+    "lead label, then a 责任单位 label": "（牵头单位：市发展改革委，责任单位：市财政局）",
+    "square-bracket label": "【责任单位】市发展改革委、市财政局",
+    "square-bracket labels for both": "【牵头单位】市发展改革委【配合单位】市财政局",
+    "会同": "（市发展改革委会同市财政局负责）",
+}
+
+
+@pytest.mark.parametrize("form", list(FORMS.values()), ids=list(FORMS))
+def test_more_ways_of_naming_the_lead(tmp_path: Path, form: str) -> None:
+    plan = text_plan(tmp_path, f"1.大力发展新能源。建设光伏电站。{form}")
+
+    assert_one_task(plan)
+    assert plan.tasks[0].content == "建设光伏电站。"
+
+
+def test_a_rule_written_by_two_units_is_no_annotation(tmp_path: Path) -> None:
+    plan = text_plan(
+        tmp_path,
+        "1.大力发展新能源。统计办法（由市发展改革委会同市统计局制定）另行印发。"
+        "（责任单位：市发展改革委、市财政局）",
+    )
+
+    assert_one_task(plan)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.importing.units import split_unit_list
+from tracker.importing.units import ROLE_MARK, split_marked_list, split_unit_list
 from tracker.importing.vocabulary import alternation, label_pattern, vocabulary
 
 OPEN = "（(【［"
@@ -27,6 +27,12 @@ _WORDS = vocabulary()
 _LABEL = re.compile(rf"^{label_pattern(_WORDS.responsible_labels + _WORDS.lead_labels)}\s*")
 _LEAD_LABEL = re.compile(label_pattern(_WORDS.lead_labels))
 _COOP_LABEL = re.compile(label_pattern(_WORDS.cooperating_labels))
+# After a 牵头单位： label, the units of a 责任单位：/实施主体： label are the others (cooperating).
+_OTHER_LABEL = re.compile(label_pattern(_WORDS.cooperating_labels + _WORDS.responsible_labels))
+# "A会同B负责": A leads, with B.
+_TOGETHER = "会同"
+# A label in square brackets without its colon: 【责任单位】A、B, 【牵头单位】A【配合单位】B.
+_SQUARE_LABEL = re.compile(rf"[【［](?:{alternation(_WORDS.labels)})[】］]")
 # "…等按职责分工负责", "按照职责分工分别负责", "按分工指导负责", "分别落实" at the end of a list.
 _DUTY_TAIL = re.compile(
     r"(?:等|等部门|等单位)?\s*(?:(?:按照?|根据|依据)(?:各自)?(?:职责)?(?:分工)?|各司其职|分别|共同|协同)+"
@@ -134,7 +140,7 @@ def parse_annotation(inner: str) -> Annotation | None:
             blanket.extend(units)
 
     lead_label = _LEAD_LABEL.search(first)
-    coop_label = _COOP_LABEL.search(first)
+    coop_label = _OTHER_LABEL.search(first, lead_label.end()) if lead_label else None
     if lead_label is not None:
         lead_end = (
             coop_label.start() if coop_label and coop_label.start() > lead_label.end() else None
@@ -150,14 +156,22 @@ def parse_annotation(inner: str) -> Annotation | None:
     labelled = bool(_LABEL.match(first))
     text = _LABEL.sub("", first, count=1)
     has_duty = bool(_DUTY_TAIL.search(text)) or "牵头" in text
-    if "牵头" in text:
-        lead_part, _, coop_part = text.partition("牵头")
+    if ROLE_MARK.search(text):
+        # 市发展改革委（牵头）、市财政局: the role is written after the name
+        leads, coops = split_marked_list(_strip_tail(text))
+        if leads and all(looks_like_unit(n) for n in leads):
+            return Annotation(leads, coops, blanket, labelled=True)
+    joint = "牵头" if "牵头" in text else _TOGETHER if _TOGETHER in text else ""
+    if joint:
+        lead_part, _, coop_part = text.partition(joint)
         lead_part = lead_part.rstrip("，,、 ")
         coop_part = coop_part.lstrip("，,、 ")
         leads = split_unit_list(_strip_tail(lead_part))
         coops = split_unit_list(_strip_tail(coop_part))
         if not leads or not all(looks_like_unit(n) for n in leads):
             return None
+        if joint == _TOGETHER and not all(_UNIT_SUFFIX.search(n) for n in coops):
+            return None  # （由省发展改革委会同省统计局制定） says who writes a rule, not a task's units
         return Annotation(leads, coops, blanket, labelled=True)
 
     names = split_unit_list(_strip_tail(text))
@@ -174,8 +188,24 @@ def parse_annotation(inner: str) -> Annotation | None:
     return Annotation(names[:1], names[1:], blanket, labelled=labelled or has_duty)
 
 
+def _square_labels(text: str) -> str:
+    """``text`` with 【责任单位】 written as 。责任单位： (same length, so offsets hold): a
+    label in square brackets reads like a bare label after a sentence; a second one in the
+    same sentence (【牵头单位】A【配合单位】B) goes on the same annotation: ；配合单位：."""
+    pieces: list[str] = []
+    last = 0
+    for match in _SQUARE_LABEL.finditer(text):
+        between = text[last : match.start()]
+        same = last > 0 and "。" not in between
+        pieces += [between, ("；" if same else "。") + match.group(0)[1:-1] + "："]
+        last = match.end()
+    return "".join(pieces) + text[last:]
+
+
 def find_annotations(text: str) -> list[Annotation]:
     """Every responsibility annotation in ``text``, in order, with its offsets."""
+    original = text
+    text = _square_labels(text)
     found: list[Annotation] = []
     for start, end in bracket_groups(text):
         closed = end <= len(text) and text[end - 1] in CLOSE
@@ -197,7 +227,10 @@ def find_annotations(text: str) -> list[Annotation]:
         annotation = parse_annotation(match.group("body"))
         if annotation is None:
             continue
-        annotation.start, annotation.end = match.start("body"), match.end()
+        start = match.start("body")
+        if start > 0 and original[start - 1] in "【［":
+            start -= 1  # the square bracket is part of the annotation
+        annotation.start, annotation.end = start, match.end()
         found.append(annotation)
     found.sort(key=lambda a: a.start)
     return found

@@ -30,8 +30,7 @@ from tracker.importing.table_plan import (
 )
 from tracker.importing.targets import extract_targets
 from tracker.importing.text_plan import RawTask, tasks_from_outline, tasks_from_structure
-from tracker.importing.units import UnitResolver, split_unit_list
-from tracker.importing.vocabulary import alternation, vocabulary
+from tracker.importing.units import UnitResolver, split_marked_list, split_unit_list
 
 Progress = Callable[[int, int], None]
 # The stored aliases to read unit names with: fixed, or chosen by the plan's region (the
@@ -44,10 +43,6 @@ _DATE = re.compile(r"(20\d\d)\s*年\s*\d{1,2}\s*月")
 _CN_DATE = re.compile(r"([二〇零一三四五六七八九]{4})年[一二三四五六七八九十]{1,2}月")
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 STEPS = 4
-# A unit marked as leading inside a list: 市发展改革委（牵头）.
-_LEAD_MARKED = re.compile(
-    rf"([^、，,；;\s]+?)[（(](?:{alternation(vocabulary().lead_role_marks)})[）)]"
-)
 
 
 def parse_plan(
@@ -236,16 +231,6 @@ def _tasks_from_structure(plan: ParsedPlan, root: Node) -> None:
         )
 
 
-def _split_combined(text: str) -> tuple[list[str], list[str]]:
-    """A single 责任单位 cell: the units marked （牵头） lead, else the first one does."""
-    marked = {name for piece in _LEAD_MARKED.findall(text) for name in split_unit_list(piece)}
-    names = split_unit_list(text)
-    leads = [n for n in names if n in marked]
-    if leads:
-        return leads, [n for n in names if n not in marked]
-    return names[:1], names[1:]
-
-
 def _tasks_from_table(
     plan: ParsedPlan, breakdown: TableBreakdown, body_root: Node | None, resolver: UnitResolver
 ) -> None:
@@ -261,7 +246,7 @@ def _tasks_from_table(
         seq = table_task.seq or str(index + 1)
         code = seq if per_measure[index] == 1 else f"{seq}-{seen_in_measure[index]}"
         if table_task.combined:
-            lead_names, coop_names = _split_combined(table_task.lead)
+            lead_names, coop_names = split_marked_list(table_task.lead)
         else:
             lead_names, coop_names = (
                 split_unit_list(table_task.lead),

@@ -34,7 +34,14 @@ from typing import Any
 from tracker.config import RESOURCES
 from tracker.importing.vocabulary import alternation, label_pattern, vocabulary
 
-__all__ = ["NameScope", "UnitResolver", "clean_unit_name", "split_unit_list", "unit_scope"]
+__all__ = [
+    "NameScope",
+    "UnitResolver",
+    "clean_unit_name",
+    "split_marked_list",
+    "split_unit_list",
+    "unit_scope",
+]
 
 HAN = r"\u4e00-\u9fff"
 
@@ -467,6 +474,23 @@ def split_unit_list(text: str) -> list[str]:
     ``—`` mean no unit: the result is empty. Names are not made canonical here.
     """
     return list(_split_cached(text))
+
+
+# A unit marked as leading inside a list: 市发展改革委（牵头）.
+_LEAD_MARKED = re.compile(
+    rf"([^、，,；;\s]+?)[（(](?:{alternation(vocabulary().lead_role_marks)})[）)]"
+)
+
+
+def split_marked_list(text: str) -> tuple[list[str], list[str]]:
+    """(leads, cooperating) of one list of units where the leads may carry a role mark
+    (A、B（牵头）、C): the marked ones lead; without a mark, the first one does."""
+    marked = {name for piece in _LEAD_MARKED.findall(text) for name in split_unit_list(piece)}
+    names = split_unit_list(text)
+    leads = [n for n in names if n in marked]
+    if leads:
+        return leads, [n for n in names if n not in marked]
+    return names[:1], names[1:]
 
 
 def clean_unit_name(name: str) -> str:

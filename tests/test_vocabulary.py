@@ -186,3 +186,21 @@ def test_a_rule_written_by_two_units_is_no_annotation(tmp_path: Path) -> None:
     )
 
     assert_one_task(plan)
+
+
+@pytest.mark.parametrize("word", WORDS.header_words["target"])
+def test_a_target_column_is_kept_and_read(tmp_path: Path, word: str) -> None:
+    rows = [
+        ["序号", "行动措施", "主要工作", word, "牵头单位", "配合单位"],
+        ["1", "大力发展新能源", "建设光伏电站", "到2025年，光伏装机达到100万千瓦", LEAD, COOP],
+    ]
+    path = write_docx(tmp_path / "分工.docx", ["任务分工"], tables=[rows])
+
+    plan = parse_plan(path)
+
+    assert_one_task(plan)
+    task = plan.tasks[0]
+    assert task.content == "建设光伏电站\n目标：到2025年，光伏装机达到100万千瓦"
+    assert [(t.year, t.indicator, t.value, t.unit) for t in task.targets] == [
+        (2025, "光伏装机", 100.0, "万千瓦")
+    ]

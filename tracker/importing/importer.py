@@ -31,6 +31,7 @@ from tracker.importing.table_plan import (
 from tracker.importing.targets import extract_targets
 from tracker.importing.text_plan import RawTask, tasks_from_outline, tasks_from_structure
 from tracker.importing.units import UnitResolver, split_marked_list, split_unit_list
+from tracker.importing.vocabulary import is_none_mark
 
 Progress = Callable[[int, int], None]
 # The stored aliases to read unit names with: fixed, or chosen by the plan's region (the
@@ -262,10 +263,10 @@ def _tasks_from_table(
             area_title=area.title,
             code=code,
             title=title,
-            content=table_task.work.strip() or title,
+            content=_with_target(table_task.work.strip() or title, table_task.target),
             lead_units=leads,
             cooperating_units=coops,
-            targets=extract_targets(table_task.work),
+            targets=extract_targets(f"{table_task.work}。{table_task.target}"),
             where=str(table_task.place),
             deadline=table_task.deadline.strip() or None,
             remarks=table_task.remarks.strip() or None,
@@ -281,6 +282,14 @@ def _tasks_from_table(
         plan.tasks.append(task)
     for task, first in fragments:
         _complete_fragment(plan, task, first, known_names)
+
+
+def _with_target(work: str, target: str) -> str:
+    """The 主要工作 text with a separate 目标 cell kept after it (目标：…)."""
+    target = target.strip()
+    if not target or is_none_mark(target) or target in work:
+        return work
+    return f"{work}\n目标：{target}"
 
 
 def _complete_fragment(plan: ParsedPlan, task: ParsedTask, first: str, known: set[str]) -> None:

@@ -31,7 +31,18 @@ from tracker.importing.text_plan import area_of
 from tracker.importing.units import split_unit_list
 from tracker.importing.vocabulary import is_none_mark, vocabulary
 
-FIELDS = ("seq", "area", "measure", "work", "lead", "coop", "units", "deadline", "remarks")
+FIELDS = (
+    "seq",
+    "area",
+    "measure",
+    "work",
+    "target",
+    "lead",
+    "coop",
+    "units",
+    "deadline",
+    "remarks",
+)
 
 _HEADER_WORDS = vocabulary().header_words
 _WORD_TO_FIELD = {w: f for f, words in _HEADER_WORDS.items() for w in words}
@@ -101,6 +112,7 @@ class TableTask:
     lead: str
     coop: str
     deadline: str
+    target: str
     remarks: str
     place: Place
     measure_index: int
@@ -363,6 +375,7 @@ def parse_table(table: SourceTable, header_index: int, header: dict[int, str]) -
                 previous.coop_fragment = True
             previous.coop += row.get("coop")
             previous.deadline += row.get("deadline")
+            previous.target += row.get("target")
             previous.remarks += row.get("remarks")
             previous.extra_places.append(row.place)
             add_label(row.get("area"), previous.measure_index)
@@ -395,6 +408,7 @@ def _task_from_row(row: Row, index: int) -> TableTask:
         lead=lead,
         coop=coop,
         deadline=row.get("deadline"),
+        target=row.get("target"),
         remarks=row.get("remarks"),
         place=row.place,
         measure_index=index,

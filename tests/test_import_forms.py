@@ -447,3 +447,43 @@ def test_an_annotated_action_without_measures_is_one_task_in_its_own_area(
     assert transport.lead_units == ["市交通运输局"]
     assert len(plan.areas) == 5
     assert not plan.warnings
+
+
+@pytest.mark.parametrize("points", [("（1）", "（2）"), ("①", "②")], ids=["（1）", "①"])
+def test_a_list_of_points_closed_by_one_annotation_is_one_task(
+    tmp_path: Path, points: tuple[str, str]
+) -> None:
+    first, second = points
+    plan = plan_from_text(
+        tmp_path,
+        "某市碳达峰实施方案\n一、重点任务\n（一）能源行动\n1.大力发展新能源。重点包括：\n"
+        f"{first}光伏发电；\n{second}风力发电。（责任单位：市发展改革委、市自然资源局）\n"
+        "2.推进节能。加强管理。（责任单位：市工业和信息化局）\n",
+    )
+    assert [(t.code, t.content, t.lead_units, t.cooperating_units) for t in plan.tasks] == [
+        (
+            "（一）1",
+            f"重点包括：{first}光伏发电；{second}风力发电。",
+            ["市发展改革委"],
+            ["市自然资源局"],
+        ),
+        ("（一）2", "加强管理。", ["市工业和信息化局"], []),
+    ]
+    assert plan.tasks[0].where == "第6行"  # the annotation's line, as for any measure
+
+
+def test_points_with_their_own_annotations_stay_tasks_of_their_own(tmp_path: Path) -> None:
+    plan = plan_from_text(
+        tmp_path,
+        "某市碳达峰实施方案\n一、重点任务\n（一）能源行动\n1.大力发展新能源。\n"
+        "①光伏发电。（责任单位：市发展改革委）\n②风力发电。（责任单位：市自然资源局）\n",
+    )
+    assert [(t.code, t.title, t.lead_units) for t in plan.tasks] == [
+        ("（一）1①", "大力发展新能源", ["市发展改革委"]),
+        ("（一）1②", "大力发展新能源", ["市自然资源局"]),
+    ]
+
+
+def test_full_width_numbers_are_written_as_digits() -> None:
+    root = parse_outline(lines("（一）能源行动\n１．发展新能源。\n２．推进氢能。"))
+    assert [c.marker for c in root.children[0].children] == ["1", "2"]

@@ -32,6 +32,8 @@ LEVEL_CHAPTER = 1  # 一、
 LEVEL_SECTION = 2  # （一）
 LEVEL_ITEM = 3  # 1.
 LEVEL_SUBITEM = 4  # （1）
+LEVEL_CIRCLED = 5  # ①
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 _MARKERS: list[tuple[int, re.Pattern[str]]] = [
     (
@@ -47,6 +49,7 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
         re.compile(r"^\s*(?P<num>\d{1,3})\s*(?:[.．、](?!\d)|(?P<bare>\s))\s*(?P<rest>\S.*)$"),
     ),
     (LEVEL_SUBITEM, re.compile(r"^\s*[（(]\s*(?P<num>\d{1,3})\s*[）)]\s*(?P<rest>\S.*)$")),
+    (LEVEL_CIRCLED, re.compile(rf"^\s*(?P<num>[{_CIRCLED}])\s*(?P<rest>\S.*)$")),
 ]
 
 
@@ -120,7 +123,16 @@ def heading_of(text: str) -> str:
     return head
 
 
+def _number(raw: str) -> int:
+    """The value of a marker's number: 3, ３, 三, ③."""
+    if raw in _CIRCLED:
+        return _CIRCLED.index(raw) + 1
+    return int(raw) if raw.isdecimal() else chinese_number(raw)
+
+
 def _marker_text(level: int, num: str) -> str:
+    if level == LEVEL_CIRCLED:
+        return num
     if level == LEVEL_CHAPTER:
         return num
     if level == LEVEL_SECTION:
@@ -146,8 +158,9 @@ def _match_marker(line: str, after_break: bool) -> tuple[int, int, str, str] | N
         if "bare" in pattern.groupindex and match.group("bare") and not after_break:
             return None
         raw = match.group("num")
-        value = int(raw) if raw.isdigit() else chinese_number(raw)
-        return level, value, _marker_text(level, raw), match.group("rest")
+        value = _number(raw)
+        shown = str(value) if raw.isdecimal() else raw  # full-width ３ is written 3
+        return level, value, _marker_text(level, shown), match.group("rest")
     return None
 
 

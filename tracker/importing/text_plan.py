@@ -54,11 +54,34 @@ def strip_heading(text: str, title: str) -> str:
     return body.strip() or title
 
 
+def _fold_closing_lists(root: Node) -> None:
+    """A measure whose list of points （1）…（3） or ①…③ is closed by one annotation after
+    the last point is one task: the annotation names the units of the whole measure, so the
+    points go back into the measure's text. (Points that each carry an annotation stay
+    tasks of their own, as sub-rows of a table do.)"""
+    for node in root.walk():
+        points = node.children
+        if (
+            node.level < LEVEL_ITEM
+            or not points
+            or any(p.children for p in points)
+            or find_annotations(node.text)
+            or [p for p in points if find_annotations(p.text)] != points[-1:]
+        ):
+            continue
+        for point in points:
+            start = len(node.text) + len(point.marker)
+            node.line_places.extend((start + offset, place) for offset, place in point.line_places)
+            node.text += point.marker + point.text
+        node.children = []
+
+
 def tasks_from_outline(root: Node) -> tuple[list[RawTask], list[ImportWarning]]:
     """Every annotated item in the outline as a raw task, plus warnings."""
     tasks: list[RawTask] = []
     warnings: list[ImportWarning] = []
     blanket: list[str] = []
+    _fold_closing_lists(root)
     for node in root.walk():
         if node.level == 0:
             continue

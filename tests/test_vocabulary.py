@@ -204,3 +204,25 @@ def test_a_target_column_is_kept_and_read(tmp_path: Path, word: str) -> None:
     assert [(t.year, t.indicator, t.value, t.unit) for t in task.targets] == [
         (2025, "光伏装机", 100.0, "万千瓦")
     ]
+
+
+LAYOUTS = {
+    "annotation after the heading": "1.大力发展新能源（{a}）。建设光伏电站。",
+    "annotation on the heading's line": "1.大力发展新能源。（{a}）建设光伏电站。",
+    "annotation on a line of its own": "1.大力发展新能源\n（{a}）\n建设光伏电站。",
+    "lead and cooperating on two lines": "1.大力发展新能源。建设光伏电站。\n牵头单位：{lead}\n配合单位：{coop}",
+    "two lines, the first wrapped": "1.大力发展新能源。建设光伏电站。\n牵头单位：市发展改\n革委\n配合单位：{coop}",
+}
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS.values()), ids=list(LAYOUTS))
+def test_where_the_annotation_stands(tmp_path: Path, layout: str) -> None:
+    measure = layout.format(a=f"责任单位：{LEAD}、{COOP}", lead=LEAD, coop=COOP)
+    plan = text_plan(tmp_path, f"{measure}\n2.推进节能降碳。（责任单位：市工业和信息化局）")
+
+    assert [(t.title, t.lead_units, t.cooperating_units) for t in plan.tasks] == [
+        ("大力发展新能源", [LEAD], [COOP]),
+        ("推进节能降碳", ["市工业和信息化局"], []),
+    ]
+    assert plan.tasks[0].content == "建设光伏电站。"
+    assert plan.warnings == []

@@ -215,6 +215,7 @@ def parse_outline(lines: list[SourceLine]) -> Node:
     root = Node(level=0, number=0, marker="", text="", place=Place(line=1))
     current = root
     label_cut = False  # the last line was a bare label line cut inside a unit's name
+    label_line = False  # the last line was a bare label line, bracketed here
     after_break = True  # the last line ended a sentence, a heading or a paragraph
     for source in lines:
         raw = source.text.replace("\u3000", " ")
@@ -244,7 +245,7 @@ def parse_outline(lines: list[SourceLine]) -> Node:
                 node.line_places.extend(_printed_lines(source, skipped + len(line) - len(rest), 0))
                 parent.children.append(node)
                 current = node
-                label_cut = False
+                label_cut = label_line = False
                 # a chapter or section heading is a line of its own; an item's line
                 # goes on with its text and may be wrapped like any other
                 after_break = level <= LEVEL_SECTION or line.endswith(_BREAK_ENDS)
@@ -255,15 +256,23 @@ def parse_outline(lines: list[SourceLine]) -> Node:
             line = line.rstrip("。；;")
             label_cut = _list_cut(line)
             line += "）"
+            label_line = True
         else:
             label_cut = False
-            if bare_label_line(line) and not _inside_bracket(current.text):
+            if bare_label_line(line) and label_line:
+                # 牵头单位：A / 配合单位：B on two lines: one annotation
+                current.text = current.text[:-1]
+                label_cut = _list_cut(line)
+                line = f"；{line.rstrip('。；;')}）"
+                skipped -= 1
+            elif bare_label_line(line) and not _inside_bracket(current.text):
                 # "责任单位：A、B" written on its own line without brackets: bracket it, so
                 # that it reads like every other annotation. (Inside an open bracket it
                 # already is one, wrapped after its "（".)
                 label_cut = _list_cut(line)
                 line = f"（{line.rstrip('。；;')}）"
                 skipped -= 1
+            label_line = line.endswith("）") and bare_label_line(line.lstrip("（；"))
         current.line_places.append((len(current.text), source.place))
         start = len(_joins(current.text, line)) - len(line)
         current.line_places.extend(_printed_lines(source, skipped, start))

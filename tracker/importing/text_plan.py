@@ -159,6 +159,12 @@ def _item_tasks(
         found.append(task)
         blanket.extend(n for n in annotation.blanket if n not in blanket)
     tail = node.text[annotations[-1].end :].strip(" 。；;，,）)")
+    before = node.text[: annotations[0].start].strip(" 。；;：:")
+    if tail and len(found) == 1 and before == title.strip(" 。；;：:"):
+        # 1.大力发展新能源（责任单位：…）。建设光伏电站…: the annotation follows the heading
+        # and the measure's text comes after it
+        found[0].content = node.text[annotations[-1].end :].strip(" 。；;，,") + "。"
+        return found
     if len(tail) > 20:
         warnings.append(
             ImportWarning(

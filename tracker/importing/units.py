@@ -418,16 +418,28 @@ def _is_glue_left(text: str) -> bool:
     return parsed.kind in (_Kind.BARE, _Kind.OWN)
 
 
+_CONJUNCTIONS = "和及与"  # 市发展改革委和市财政局, 市财政局及各县区政府
+
+
 def _split_glued(name: str) -> list[str]:
-    """Split names written without separator: 商务局各县（市）区人民政府."""
+    """Split names written without separator (商务局各县（市）区人民政府) or joined by 和, 及,
+    与 (市财政局及各县区政府) — but not 市工业和信息化局: the left part must end like a unit
+    and the right part be a prefixed or collective unit of its own."""
     if len(name) < 5:
         return [name]
     for cut in range(2, len(name) - 1):
-        if name[cut] not in _GLUE_STARTS or not _is_glue_left(name[:cut]):
+        joined = name[cut] in _CONJUNCTIONS
+        if not (joined or name[cut] in _GLUE_STARTS) or not _is_glue_left(name[:cut]):
             continue
-        right = _classify(name[cut:])
-        if right.kind is _Kind.COLLECTIVE or (right.kind is _Kind.PREFIXED and right.stem):
-            return [name[:cut], *_split_glued(name[cut:])]
+        rest = name[cut + 1 :] if joined else name[cut:]
+        right = _classify(rest)
+        # after 和/及/与 a known bare stem (财政局, 工业和信息化厅) is a unit of its own too
+        if (
+            right.kind is _Kind.COLLECTIVE
+            or (right.kind is _Kind.PREFIXED and right.stem)
+            or (joined and right.kind in (_Kind.BARE, _Kind.OWN))
+        ):
+            return [name[:cut], *_split_glued(rest)]
     return [name]
 
 
@@ -465,7 +477,8 @@ def _split_cached(text: str) -> tuple[str, ...]:
 def split_unit_list(text: str) -> list[str]:
     """Raw unit names of a list string, in order.
 
-    Separators are 、 ， , ； ; 以及 and line breaks; bracketed parts stay whole
+    Separators are 、 ， , ； ; 以及 and line breaks, and 和 / 及 / 与 between two complete
+    names (市发展改革委和市财政局, not 市工业和信息化局); bracketed parts stay whole
     (各县（市）区人民政府) and half-width brackets become full-width; whitespace inside a
     name is removed (市委宣传 部 → 市委宣传部) while a space between two complete names
     separates them; names glued without separator before a collective or prefixed name are

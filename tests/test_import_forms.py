@@ -487,3 +487,37 @@ def test_points_with_their_own_annotations_stay_tasks_of_their_own(tmp_path: Pat
 def test_full_width_numbers_are_written_as_digits() -> None:
     root = parse_outline(lines("（一）能源行动\n１．发展新能源。\n２．推进氢能。"))
     assert [c.marker for c in root.children[0].children] == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        (
+            (False, True),
+            ["“发展新能源”没有责任单位标注（同级其他各项都有），未作为任务导入，请核对"],
+        ),
+        (
+            (False, True, True),
+            ["“发展新能源”没有责任单位标注（同级其他各项都有），未作为任务导入，请核对"],
+        ),
+        (
+            (False, False, True, True),
+            [
+                "“发展新能源”没有责任单位标注（同级 4 项中 2 项有），未作为任务导入，请核对",
+                "“推进氢能”没有责任单位标注（同级 4 项中 2 项有），未作为任务导入，请核对",
+            ],
+        ),
+        ((False, False, True), []),  # most items have none: the annotated one is the exception
+    ],
+)
+def test_an_item_without_annotation_among_annotated_siblings_is_said(
+    tmp_path: Path, marked: tuple[bool, ...], expected: list[str]
+) -> None:
+    titles = ["发展新能源", "推进氢能", "节能降碳", "绿色建筑"]
+    body = "".join(
+        f"{i}.{title}。加快推进。" + ("（责任单位：市发展改革委）" if has else "") + "\n"
+        for i, (title, has) in enumerate(zip(titles, marked, strict=False), 1)
+    )
+    plan = plan_from_text(tmp_path, f"某市碳达峰实施方案\n一、重点任务\n（一）能源行动\n{body}")
+    assert [w.message for w in plan.warnings] == expected
+    assert len(plan.tasks) == sum(marked)

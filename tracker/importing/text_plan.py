@@ -219,20 +219,26 @@ def _action_task(node: Node, annotations: list[Annotation], blanket: list[str]) 
 
 
 def _unannotated_siblings(root: Node) -> list[ImportWarning]:
-    """Items without an annotation among siblings that all have one: probably a lost
-    annotation (a page break, a typo), so the person checking the preview should know."""
+    """Items without an annotation among siblings at least half of which have one:
+    probably a lost annotation (a page break, a typo), so the person checking the preview
+    should know. (Where most items have none, the annotated ones are the exception.)"""
     out: list[ImportWarning] = []
     for parent in root.walk():
         items = [c for c in parent.children if c.level >= LEVEL_SECTION]
         marked = [c for c in items if _annotated(c)]
-        if len(marked) < 2 or len(marked) == len(items):
+        if not marked or len(marked) * 2 < len(items) or len(marked) == len(items):
             continue
+        others = (
+            "同级其他各项都有"
+            if len(marked) == len(items) - 1
+            else f"同级 {len(items)} 项中 {len(marked)} 项有"
+        )
         for child in items:
             if not _annotated(child):
                 out.append(
                     ImportWarning(
                         str(child.place),
-                        f"“{child.title}”没有责任单位标注（同级其他各项都有），未作为任务导入，请核对",
+                        f"“{child.title}”没有责任单位标注（{others}），未作为任务导入，请核对",
                     )
                 )
     return out

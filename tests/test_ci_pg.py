@@ -7,15 +7,13 @@ never be dropped without anyone noticing.
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-PG_URL = os.environ.get("TEST_PG_URL")
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+from conftest import IN_CI, PG_URL
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ imports creating the same new unit at once (PostgreSQL)."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections import Counter
 from pathlib import Path
@@ -22,10 +21,9 @@ from tracker.services import plans, reports, units, users, worklist
 from tracker.services.actor import SYSTEM, Actor
 from tracker.services.plans import CommitResult
 
-from conftest import PG_URL
+from conftest import IN_CI, PG_URL
 from factories import use_fast_hashing
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 FIXTURES = Path(__file__).parent / "fixtures" / "regions"
 SHIZUISHAN = FIXTURES / "石嘴山市碳达峰实施方案.txt"
 WUZHONG = FIXTURES / "吴忠市碳达峰实施方案.txt"

@@ -215,9 +215,8 @@ def _overall(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- 二、分领域推进情况
 
 
-def _areas(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
+def _areas(body: gw.Body, data: LedgerData, _figures: dict[str, Any]) -> None:
     spec = _spec()
-    del figures
     order = [*(s.name for s in data.statuses), task_state.NOT_SUBMITTED]
     for number, (label, rows) in enumerate(by_area(data.rows), 1):
         body.add(f"（{chinese_number(number)}）{bare_area_title(label)}", HEADING2)
@@ -295,9 +294,8 @@ def _as_of_code(data: LedgerData, code: str | None) -> str:
 # ---------------------------------------------------------------- 四、存在的问题
 
 
-def _problems(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
+def _problems(body: gw.Body, data: LedgerData, _figures: dict[str, Any]) -> None:
     spec = _spec()
-    del figures
     groups = spec["problem_groups"]
     behind_states = set(spec["behind_states"])
     behind = [r for r in data.rows if r.entries[-1].state in behind_states]
@@ -350,9 +348,8 @@ def _listing(body: gw.Body, number: int, heading: str, items: Sequence[str], emp
 # ---------------------------------------------------------------- 五、下一步工作安排
 
 
-def _next_steps(body: gw.Body, data: LedgerData, figures: dict[str, Any]) -> None:
+def _next_steps(body: gw.Body, data: LedgerData, _figures: dict[str, Any]) -> None:
     spec = _spec()
-    del figures
     planned = [r for r in data.rows if r.entries[-1].next_steps]
     for number, (label, rows) in enumerate(by_area(planned), 1):
         body.add(f"（{chinese_number(number)}）{bare_area_title(label)}", HEADING2)

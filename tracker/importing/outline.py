@@ -206,6 +206,39 @@ def _list_tail(line: str) -> bool:
     return len(line) <= _TAIL_MAX and "。" not in line.rstrip("。；;")
 
 
+@dataclass
+class _BareLabels:
+    """Labels written without brackets on lines of their own (责任单位：A、B), bracketed so
+    that they read like every other annotation — including one wrapped inside a name
+    (…、宁 / 夏通信管理局) and 牵头单位：A / 配合单位：B on two lines."""
+
+    cut: bool = False  # the last line was such a label, cut inside a unit's name
+    closed: bool = False  # the last line ended such a label (with the bracket added)
+
+    def rewrite(self, text: str, line: str) -> tuple[str, str, int]:
+        """(the node's text so far, the line, 1 if a bracket was put before the line)."""
+        if self.cut and _list_tail(line):
+            # the rest of the list goes inside the bracket added
+            line = line.rstrip("。；;")
+            self.cut, self.closed = _list_cut(line), True
+            return text[:-1], line + "）", 0
+        self.cut = False
+        if bare_label_line(line) and (self.closed or not _inside_bracket(text)):
+            # a second label line joins the first; inside an open bracket the label
+            # already is an annotation, wrapped after its "（"
+            self.cut = _list_cut(line)
+            body = line.rstrip("。；;")
+            if self.closed:
+                text, line = text[:-1], f"；{body}）"
+            else:
+                line = f"（{body}）"
+            self.closed = True
+            return text, line, 1
+        # a label inside a bracket opened on the line before, closed at its end
+        self.closed = bare_label_line(line) and line.endswith("）")
+        return text, line, 0
+
+
 def parse_outline(lines: list[SourceLine]) -> Node:
     """Build the outline tree; the root (level 0) holds text before the first heading.
 
@@ -214,8 +247,7 @@ def parse_outline(lines: list[SourceLine]) -> Node:
     """
     root = Node(level=0, number=0, marker="", text="", place=Place(line=1))
     current = root
-    label_cut = False  # the last line was a bare label line cut inside a unit's name
-    label_line = False  # the last line was a bare label line, bracketed here
+    labels = _BareLabels()
     after_break = True  # the last line ended a sentence, a heading or a paragraph
     for source in lines:
         raw = source.text.replace("\u3000", " ")
@@ -245,34 +277,13 @@ def parse_outline(lines: list[SourceLine]) -> Node:
                 node.line_places.extend(_printed_lines(source, skipped + len(line) - len(rest), 0))
                 parent.children.append(node)
                 current = node
-                label_cut = label_line = False
+                labels = _BareLabels()
                 # a chapter or section heading is a line of its own; an item's line
                 # goes on with its text and may be wrapped like any other
                 after_break = level <= LEVEL_SECTION or line.endswith(_BREAK_ENDS)
                 continue
-        if label_cut and _list_tail(line):
-            # the rest of a bare label's list, wrapped: it goes inside the bracket added
-            current.text = current.text[:-1]
-            line = line.rstrip("。；;")
-            label_cut = _list_cut(line)
-            line += "）"
-            label_line = True
-        else:
-            label_cut = False
-            if bare_label_line(line) and label_line:
-                # 牵头单位：A / 配合单位：B on two lines: one annotation
-                current.text = current.text[:-1]
-                label_cut = _list_cut(line)
-                line = f"；{line.rstrip('。；;')}）"
-                skipped -= 1
-            elif bare_label_line(line) and not _inside_bracket(current.text):
-                # "责任单位：A、B" written on its own line without brackets: bracket it, so
-                # that it reads like every other annotation. (Inside an open bracket it
-                # already is one, wrapped after its "（".)
-                label_cut = _list_cut(line)
-                line = f"（{line.rstrip('。；;')}）"
-                skipped -= 1
-            label_line = line.endswith("）") and bare_label_line(line.lstrip("（；"))
+        current.text, line, bracket = labels.rewrite(current.text, line)
+        skipped -= bracket
         current.line_places.append((len(current.text), source.place))
         start = len(_joins(current.text, line)) - len(line)
         current.line_places.extend(_printed_lines(source, skipped, start))
